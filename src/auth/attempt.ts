@@ -1,0 +1,247 @@
+/**
+ * The one credentialed request per device (CONTRACT S2). One shape for every outcome; nothing here retries —
+ * not on stale=TRUE, not on a timeout, not with another scheme or algorithm (STYLE.md §8).
+ *
+ * HTTP Digest: an anonymous request fetches a fresh challenge (no credential, cannot fail a login), then the
+ * single credentialed request answers it on the same keep-alive connection (Hikvision nonces carry a timestamp).
+ * WS-UsernameToken: Created comes from the device clock (our clock + the offset read anonymously), and no HTTP
+ * credential rides along (S4: never both in one request).
+ */
+import type { LoginMethod, LockState } from '../core/device.js';
+import type { HttpResponse, HttpTransport } from '../transport/http.js';
+import { HttpTransportError } from '../transport/http.js';
+import type { LoginPlanItem } from '../guard/planner.js';
+import type { Ledger } from '../guard/ledger.js';
+import type { Evidence } from '../core/device.js';
+import { chooseChallenge, computeDigestAuthorization, parseWwwAuthenticate } from '../protocols/http-auth/index.js';
+import { buildUsernameToken } from '../protocols/wsse/index.js';
+import { buildSoapRequest, getDeviceInformationBody, parseDeviceInformation, parseOnvifAuthFault, parseSoapFault } from '../protocols/onvif/index.js';
+import { parseIsapiDeviceInfo, parseUserCheck } from '../protocols/hikvision/index.js';
+
+export type AttemptStatus = 'succeeded' | 'rejected' | 'locked' | 'skipped' | 'error';
+
+export interface AttemptResult {
+  status: AttemptStatus;
+  method: LoginMethod | null;
+  at: string | null;
+  reason: string | null;
+  remainingAttempts: number | null;
+  lockState: LockState | null;
+  unlockInSeconds: number | null;
+  /** Identity read with the accepted credentials (evidence marked verified). */
+  verified: Evidence[];
+  /** True when credentialed bytes were sent (the attempt is spent). */
+  sent: boolean;
+}
+
+export interface AttemptContext {
+  http: HttpTransport;
+  ledger: Ledger;
+  timeoutMs: number;
+  now(): number;
+  randomBytes(size: number): Buffer;
+}
+
+const MAX_BODY = 256 * 1024;
+const SOAP_TYPE = 'application/soap+xml; charset=utf-8';
+
+interface Exchange {
+  method: 'GET' | 'POST';
+  url: string;
+  body?: string;
+  headers: Record<string, string>;
+}
+
+function requestTarget(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+function result(partial: Partial<AttemptResult> & Pick<AttemptResult, 'status'>): AttemptResult {
+  return { method: null, at: null, reason: null, remainingAttempts: null, lockState: null, unlockInSeconds: null, verified: [], sent: false, ...partial };
+}
+
+/** The exchange that proves the credentials: ONVIF GetDeviceInformation, or Hikvision's userCheck. */
+function exchangeFor(item: LoginPlanItem): Exchange {
+  const service = item.service!;
+  if (service.kind === 'hikvision-isapi') {
+    return { method: 'GET', url: new URL('/ISAPI/Security/userCheck', service.url).toString(), headers: {} };
+  }
+  if (service.kind === 'dahua-cgi') {
+    return { method: 'GET', url: new URL('/cgi-bin/magicBox.cgi?action=getSystemInfo', service.url).toString(), headers: {} };
+  }
+  return { method: 'POST', url: service.url, body: buildSoapRequest(getDeviceInformationBody()), headers: { 'Content-Type': SOAP_TYPE } };
+}
+
+async function send(context: AttemptContext, item: LoginPlanItem, exchange: Exchange, extraHeaders: Record<string, string> = {}, body = exchange.body): Promise<HttpResponse> {
+  return context.http.request({
+    url: exchange.url,
+    method: exchange.method,
+    headers: { ...exchange.headers, ...extraHeaders },
+    ...(body !== undefined ? { body } : {}),
+    timeoutMs: context.timeoutMs,
+    maxBodyBytes: MAX_BODY,
+    ...(item.certificateSha256 ? { pinnedCertificateSha256: item.certificateSha256 } : {}),
+  });
+}
+
+export async function attemptLogin(context: AttemptContext, item: LoginPlanItem): Promise<AttemptResult> {
+  if (item.action !== 'attempt' || !item.service || !item.credentials || !item.method) {
+    return result({ status: 'skipped', reason: item.reason ?? 'not planned' });
+  }
+  const exchange = exchangeFor(item);
+  const credentials = item.credentials;
+  let credentialedBody = exchange.body;
+  let headers: Record<string, string> = {};
+
+  if (item.method === 'http-digest') {
+    let challengeResponse: HttpResponse;
+    try {
+      challengeResponse = await send(context, item, exchange);
+    } catch (error) {
+      return result({ status: 'skipped', method: item.method, reason: `could not fetch a fresh challenge, so no credential was sent: ${(error as Error).message}` });
+    }
+    if (challengeResponse.statusCode !== 401) {
+      return result({ status: 'skipped', method: item.method, reason: `expected a 401 challenge but got HTTP ${challengeResponse.statusCode}; no credential sent` });
+    }
+    const choice = chooseChallenge(parseWwwAuthenticate(challengeResponse.headers['www-authenticate'] ?? []));
+    if (choice.kind !== 'digest') {
+      return result({ status: 'skipped', method: item.method, reason: `the device no longer offers a Digest challenge we support (${choice.kind}); no credential sent` });
+    }
+    headers = {
+      Authorization: computeDigestAuthorization({
+        challenge: choice.challenge,
+        username: credentials.username,
+        password: credentials.password.reveal(),
+        method: exchange.method,
+        uri: requestTarget(exchange.url),
+        cnonce: context.randomBytes(16).toString('hex'),
+        nc: 1,
+      }),
+    };
+  } else {
+    const token = buildUsernameToken({
+      username: credentials.username,
+      password: credentials.password.reveal(),
+      nonce: context.randomBytes(16),
+      created: new Date(context.now() + (item.clockOffsetMs ?? 0)),
+    });
+    credentialedBody = buildSoapRequest(getDeviceInformationBody(), { header: token.headerXml });
+  }
+
+  // S5: the intent is on disk before the credentialed bytes leave.
+  const attemptId = context.ledger.recordIntent({
+    keys: item.keys,
+    address: item.address ?? '',
+    method: item.method,
+    url: exchange.url,
+    username: credentials.username,
+    at: new Date(context.now()).toISOString(),
+  });
+  const at = new Date(context.now()).toISOString();
+  let outcome: AttemptResult;
+  try {
+    const response = await send(context, item, exchange, headers, credentialedBody);
+    outcome = classify(item, response, at);
+  } catch (error) {
+    const why = error instanceof HttpTransportError ? `${error.code}: ${error.message}` : (error as Error).message;
+    outcome = result({ status: 'error', method: item.method, at, sent: true, reason: `no answer to the login (${why}); it counts as spent — check the device, then "oneknock ledger forget ${item.id}"` });
+  }
+  context.ledger.recordOutcome(attemptId, outcome.status as 'succeeded' | 'rejected' | 'locked' | 'error', outcome.reason, outcome.remainingAttempts, new Date(context.now()).toISOString());
+
+  if (outcome.status === 'succeeded' && item.service.kind === 'hikvision-isapi') {
+    outcome.verified.push(...(await readHikvisionDeviceInfo(context, item)));
+  }
+  return outcome;
+}
+
+function classify(item: LoginPlanItem, response: HttpResponse, at: string): AttemptResult {
+  const method = item.method;
+  const text = response.body.toString('utf8');
+  const base = { method, at, sent: true } as const;
+  if (response.statusCode >= 200 && response.statusCode < 300) {
+    const verified: Evidence[] = [];
+    if (item.service?.kind === 'onvif') {
+      try {
+        const info = parseDeviceInformation(text);
+        if (info.manufacturer) verified.push({ source: 'login', field: 'vendor', value: info.manufacturer, verified: true });
+        if (info.model) verified.push({ source: 'login', field: 'model', value: info.model, verified: true });
+        if (info.firmwareVersion) verified.push({ source: 'login', field: 'firmware', value: info.firmwareVersion, verified: true });
+        if (info.serialNumber) verified.push({ source: 'login', field: 'serial', value: info.serialNumber, verified: true });
+      } catch {
+        // The login succeeded; an unreadable body only means nothing to verify.
+      }
+    }
+    return result({ ...base, status: 'succeeded', verified, lockState: 'unlocked' });
+  }
+  if (item.service?.kind === 'hikvision-isapi' && response.statusCode === 401) {
+    const check = safe(() => parseUserCheck(text));
+    const locked = check?.lockStatus === 'lock' || check?.lockStatus === 'locked';
+    const remaining = check?.retryLoginTime ?? null;
+    if (locked) {
+      return result({ ...base, status: 'locked', lockState: 'locked', remainingAttempts: 0, unlockInSeconds: check?.unlockTimeSeconds ?? null, reason: `the device is locked${check?.unlockTimeSeconds ? ` for ${check.unlockTimeSeconds} s` : ''}` });
+    }
+    return result({ ...base, status: 'rejected', remainingAttempts: remaining, lockState: 'unlocked', reason: rejectedReason(item, remaining) });
+  }
+  if (response.statusCode === 400 || response.statusCode === 401 || response.statusCode === 403 || response.statusCode === 500) {
+    const fault = safe(() => parseSoapFault(text));
+    if (fault) {
+      const auth = parseOnvifAuthFault(fault);
+      if (auth.kind === 'locked') return result({ ...base, status: 'locked', lockState: 'locked', remainingAttempts: 0, reason: 'the device says it is locked after too many wrong passwords' });
+      if (auth.kind === 'not-authorized' || response.statusCode === 401) {
+        return result({ ...base, status: 'rejected', remainingAttempts: auth.remainingAttempts, reason: rejectedReason(item, auth.remainingAttempts) });
+      }
+      return result({ ...base, status: 'error', reason: `the device answered with a fault: ${fault.reason ?? fault.subcodes.join(', ')}` });
+    }
+    if (response.statusCode === 401 || response.statusCode === 403) {
+      return result({ ...base, status: 'rejected', reason: rejectedReason(item, null) });
+    }
+  }
+  return result({ ...base, status: 'error', reason: `unexpected HTTP ${response.statusCode} to the login; it counts as spent` });
+}
+
+function rejectedReason(item: LoginPlanItem, remaining: number | null): string {
+  const left = remaining === null ? '' : ` (the device says ${remaining} attempt(s) remain)`;
+  return `credentials refused for user "${item.credentials?.username ?? ''}"${left}; fix them, then "oneknock ledger forget ${item.id}" to allow one more attempt`;
+}
+
+function safe<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch {
+    return null;
+  }
+}
+
+/** One bounded read after a success: a fresh challenge, then deviceInfo with the accepted credentials. */
+async function readHikvisionDeviceInfo(context: AttemptContext, item: LoginPlanItem): Promise<Evidence[]> {
+  const exchange: Exchange = { method: 'GET', url: new URL('/ISAPI/System/deviceInfo', item.service!.url).toString(), headers: {} };
+  try {
+    const challenge = await send(context, item, exchange);
+    if (challenge.statusCode !== 401) return [];
+    const choice = chooseChallenge(parseWwwAuthenticate(challenge.headers['www-authenticate'] ?? []));
+    if (choice.kind !== 'digest') return [];
+    const response = await send(context, item, exchange, {
+      Authorization: computeDigestAuthorization({
+        challenge: choice.challenge,
+        username: item.credentials!.username,
+        password: item.credentials!.password.reveal(),
+        method: 'GET',
+        uri: '/ISAPI/System/deviceInfo',
+        cnonce: context.randomBytes(16).toString('hex'),
+        nc: 1,
+      }),
+    });
+    if (response.statusCode !== 200) return [];
+    const info = parseIsapiDeviceInfo(response.body.toString('utf8'));
+    const out: Evidence[] = [];
+    if (info.model) out.push({ source: 'login', field: 'model', value: info.model, verified: true });
+    if (info.serialNumber) out.push({ source: 'login', field: 'serial', value: info.serialNumber, verified: true });
+    if (info.macAddress) out.push({ source: 'login', field: 'mac', value: info.macAddress, verified: true });
+    if (info.firmwareVersion) out.push({ source: 'login', field: 'firmware', value: `${info.firmwareVersion}${info.firmwareReleasedDate ? ` ${info.firmwareReleasedDate}` : ''}`, verified: true });
+    out.push({ source: 'login', field: 'vendor', value: 'Hikvision', verified: true });
+    return out;
+  } catch {
+    return [];
+  }
+}

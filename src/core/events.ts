@@ -1,0 +1,73 @@
+/**
+ * The one event stream from the core to every output (STYLE.md §1). The Ink UI and the JSON/NDJSON writers are
+ * consumers that switch on `type`. CONTRACT.md fixes device | login | warning | done; phase and plan are additions.
+ */
+import type { Device, LoginMethod, LoginStatus } from './device.js';
+
+export interface DeviceEvent {
+  type: 'device';
+  at: string;
+  device: Device;
+  /** The id this record had before it improved (e.g. uuid:… → mac:…), so consumers can re-key (extension). */
+  previousId?: string;
+}
+
+export interface LoginEvent {
+  type: 'login';
+  at: string;
+  id: string;
+  status: LoginStatus;
+  method: LoginMethod | null;
+  reason: string | null;
+  /** What the device said about attempts left, when it said (extension). */
+  remainingAttempts?: number | null;
+}
+
+export interface WarningEvent {
+  type: 'warning';
+  at: string;
+  address: string | null;
+  message: string;
+  /** Stable machine-readable cause, e.g. 'xml-malformed' (extension). */
+  code?: string;
+}
+
+export type ScanPhase = 'discovery' | 'fingerprint' | 'login';
+
+/** Progress through the scan (extension): the UI shows it, JSON mode ignores it. */
+export interface PhaseEvent {
+  type: 'phase';
+  at: string;
+  phase: ScanPhase;
+  state: 'started' | 'finished';
+  detail?: string;
+}
+
+export interface PlannedLogin {
+  id: string;
+  address: string | null;
+  action: 'attempt' | 'skip';
+  method: LoginMethod | null;
+  url: string | null;
+  username: string | null;
+  reason: string | null;
+}
+
+/** The login plan (extension): emitted before any credential leaves; --dry-run stops after it. */
+export interface PlanEvent {
+  type: 'plan';
+  at: string;
+  logins: PlannedLogin[];
+}
+
+export interface DoneEvent {
+  type: 'done';
+  at: string;
+  startedAt: string;
+  finishedAt: string;
+  devices: number;
+  loginsAttempted: number;
+  loginsSucceeded: number;
+}
+
+export type ScanEvent = DeviceEvent | LoginEvent | WarningEvent | PhaseEvent | PlanEvent | DoneEvent;

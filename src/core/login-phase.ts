@@ -1,0 +1,116 @@
+/**
+ * The login phase, plugged into runScan after fingerprinting: plan, emit the plan, ask for confirmation, then
+ * one attempt per planned device under the ledger's exclusive lock.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ScanContext } from './scan.js';
+import type { PlannedLogin } from './events.js';
+import { addEvidence } from './device-registry.js';
+import { refreshIdentity } from '../fingerprint/fingerprint.js';
+import { identityKeys, planLogins, type LoginPlanItem } from '../guard/planner.js';
+import { Ledger } from '../guard/ledger.js';
+import type { CredentialBook } from '../guard/credentials.js';
+import { attemptLogin } from '../auth/attempt.js';
+import { Limiter } from '../util/async-queue.js';
+
+export interface LoginPhaseOptions {
+  book: CredentialBook;
+  ledgerPath: string;
+  dryRun: boolean;
+  /** Asked with the plan; resolves true to go ahead. Non-interactive runs pass `async () => yes`. */
+  confirm(plan: PlannedLogin[]): Promise<boolean>;
+  /** Called with every succeeded device (for the CSV export). */
+  onSucceeded?(item: LoginPlanItem, port: number | null): void;
+  randomBytes?: (size: number) => Buffer;
+}
+
+export type ConfirmationOutcome = 'confirmed' | 'declined' | 'dry-run' | 'nothing-to-do';
+
+export function toPlannedLogin(item: LoginPlanItem): PlannedLogin {
+  return {
+    id: item.id,
+    address: item.address,
+    action: item.action,
+    method: item.method,
+    url: item.service?.url ?? null,
+    username: item.credentials?.username ?? null,
+    reason: item.reason,
+  };
+}
+
+export function createLoginPhase(options: LoginPhaseOptions): { run(context: ScanContext): Promise<ConfirmationOutcome> } {
+  return {
+    async run(context) {
+      const iso = (): string => new Date(context.now()).toISOString();
+      const ledger = new Ledger(options.ledgerPath);
+      const read = ledger.read();
+      if (read.damagedLines.length > 0) {
+        context.emit({ type: 'warning', at: iso(), address: null, code: 'ledger-damaged', message: `ledger ${ledger.path} has ${read.damagedLines.length} damaged line(s) (${read.damagedLines.join(', ')}); devices they name are treated as attempted` });
+      }
+      const records = context.registry.all();
+      const items = planLogins(
+        records.map((record) => {
+          const state = context.fingerprints.get(record.key);
+          return {
+            input: { key: record.key, device: record.device, services: state?.services ?? [], clockOffsetMs: state?.clockOffsetMs ?? null, certificateSha256: state?.certificateSha256 ?? null },
+            keys: identityKeys(record.device, record.endpoints),
+          };
+        }),
+        options.book,
+        read,
+      );
+      const plan = items.map(toPlannedLogin);
+      context.emit({ type: 'plan', at: iso(), logins: plan });
+      const attempts = items.filter((i) => i.action === 'attempt');
+
+      const emitLogin = (item: LoginPlanItem, status: 'skipped' | 'succeeded' | 'rejected' | 'locked' | 'error', reason: string | null, at: string | null, remainingAttempts: number | null = null): void => {
+        const record = context.registry.get(item.key)!;
+        record.device.login = { status, method: status === 'skipped' ? item.method : item.method, at, reason };
+        context.emit({ type: 'login', at: iso(), id: record.device.id, status, method: item.method, reason, remainingAttempts });
+        context.emitDevice(record);
+      };
+
+      if (options.dryRun) return 'dry-run';
+      if (attempts.length === 0) {
+        for (const item of items) emitLogin(item, 'skipped', item.reason, null);
+        return 'nothing-to-do';
+      }
+      if (!(await options.confirm(plan))) return 'declined';
+
+      try {
+        ledger.acquire();
+      } catch (error) {
+        for (const item of items) emitLogin(item, 'skipped', item.action === 'attempt' ? (error as Error).message : item.reason, null);
+        return 'confirmed';
+      }
+      try {
+        context.emit({ type: 'phase', at: iso(), phase: 'login', state: 'started' });
+        for (const item of items.filter((i) => i.action === 'skip')) emitLogin(item, 'skipped', item.reason, null);
+        const limiter = new Limiter(Math.max(1, Math.min(context.concurrency, 16)));
+        await Promise.all(
+          attempts.map((item) =>
+            limiter.run(async () => {
+              const outcome = await attemptLogin({ http: context.http, ledger, timeoutMs: context.timeoutMs, now: context.now, randomBytes: options.randomBytes ?? randomBytes }, item);
+              const record = context.registry.get(item.key)!;
+              for (const evidence of outcome.verified) addEvidence(record.device, evidence);
+              const state = context.fingerprints.get(item.key);
+              if (state && outcome.lockState) {
+                state.lock = { state: outcome.lockState, remainingAttempts: outcome.remainingAttempts, unlockInSeconds: outcome.unlockInSeconds };
+              }
+              refreshIdentity(record, state);
+              if (outcome.status === 'succeeded') {
+                const port = item.service ? Number(new URL(item.service.url).port) || null : null;
+                options.onSucceeded?.(item, port);
+              }
+              emitLogin(item, outcome.status, outcome.reason, outcome.at, outcome.remainingAttempts);
+            }),
+          ),
+        );
+        context.emit({ type: 'phase', at: iso(), phase: 'login', state: 'finished' });
+      } finally {
+        ledger.release();
+      }
+      return 'confirmed';
+    },
+  };
+}

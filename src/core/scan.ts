@@ -1,0 +1,158 @@
+/**
+ * The scan: discovery → anonymous fingerprint → (optionally) the one login, as one AsyncIterable<ScanEvent>
+ * (STYLE.md §1). Fingerprinting starts as soon as a device is heard, so it overlaps the discovery wait.
+ */
+import { randomUUID } from 'node:crypto';
+import { openUdpSocket, type UdpSocketFactory } from '../transport/udp.js';
+import { createHttpTransport, type HttpTransport } from '../transport/http.js';
+import { DeviceRegistry, addEvidence, type DeviceRecord, type Observation } from './device-registry.js';
+import type { ScanEvent } from './events.js';
+import { AsyncQueue, Limiter } from '../util/async-queue.js';
+import type { DiscoveryChannelRunner, DiscoveryContext, MulticastInterface } from '../discovery/types.js';
+import { wsDiscoveryChannel } from '../discovery/ws-discovery.js';
+import { fingerprintDevice, refreshIdentity, type FingerprintState } from '../fingerprint/fingerprint.js';
+
+export interface ScanOptions {
+  /** Hosts to probe by unicast (already expanded from --target specs). */
+  targets: string[];
+  /** Interfaces to multicast on; empty for --no-multicast. */
+  interfaces: MulticastInterface[];
+  waitMs: number;
+  timeoutMs: number;
+  concurrency: number;
+  channels?: DiscoveryChannelRunner[];
+  udp?: UdpSocketFactory;
+  createHttp?: () => HttpTransport;
+  now?: () => number;
+  newUuid?: () => string;
+  signal?: AbortSignal;
+  /** Runs after fingerprinting with the finished records (the login phase plugs in here). */
+  afterFingerprint?: (context: ScanContext) => Promise<void>;
+}
+
+export interface ScanContext {
+  registry: DeviceRegistry;
+  fingerprints: Map<number, FingerprintState>;
+  http: HttpTransport;
+  emit(event: ScanEvent): void;
+  emitDevice(record: DeviceRecord, previousId?: string | null): void;
+  now(): number;
+  timeoutMs: number;
+  concurrency: number;
+  signal: AbortSignal;
+}
+
+export const DEFAULT_CHANNELS: DiscoveryChannelRunner[] = [wsDiscoveryChannel];
+
+export async function* runScan(options: ScanOptions): AsyncGenerator<ScanEvent, void, undefined> {
+  const queue = new AsyncQueue<ScanEvent>();
+  let failure: unknown = null;
+  const run = main(options, queue).catch((error: unknown) => {
+    failure = error;
+  }).finally(() => queue.close());
+  for await (const event of queue) yield event;
+  await run;
+  if (failure) throw failure;
+}
+
+async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise<void> {
+  const now = options.now ?? Date.now;
+  const iso = (): string => new Date(now()).toISOString();
+  const startedAt = iso();
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  const registry = new DeviceRegistry();
+  const http = (options.createHttp ?? createHttpTransport)();
+  const limiter = new Limiter(Math.max(1, options.concurrency));
+  const fingerprints = new Map<number, FingerprintState>();
+  const pending = new Set<Promise<void>>();
+
+  const context: ScanContext = {
+    registry,
+    fingerprints,
+    http,
+    now,
+    timeoutMs: options.timeoutMs,
+    concurrency: options.concurrency,
+    signal,
+    emit: (event) => queue.push(event),
+    emitDevice: (record, previousId) => {
+      queue.push({ type: 'device', at: iso(), device: structuredClone(record.device), ...(previousId ? { previousId } : {}) });
+    },
+  };
+
+  const warn = (address: string | null, message: string, code?: string): void => {
+    queue.push({ type: 'warning', at: iso(), address, message, ...(code ? { code } : {}) });
+  };
+
+  const scheduleFingerprint = (record: DeviceRecord, address: string): void => {
+    let state = fingerprints.get(record.key);
+    if (!state) {
+      state = { probedAddresses: new Set(), services: [], clockOffsetMs: null, clockBasis: null, certificateSha256: null };
+      fingerprints.set(record.key, state);
+    }
+    if (state.probedAddresses.has(address)) return;
+    state.probedAddresses.add(address);
+    const fingerprintState = state;
+    const task = limiter
+      .run(() => fingerprintDevice({ http, timeoutMs: options.timeoutMs, now }, record, address, fingerprintState))
+      .then((result) => {
+        for (const w of result.warnings) warn(address, w.message, w.code);
+        refreshIdentity(record, fingerprintState);
+        context.emitDevice(record);
+      })
+      .catch((error: unknown) => warn(address, `fingerprint failed: ${(error as Error).message}`, 'fingerprint-failed'));
+    pending.add(task);
+    void task.finally(() => pending.delete(task));
+  };
+
+  const found = (observation: Observation): void => {
+    const { record, previousId } = registry.observe(observation);
+    refreshIdentity(record, fingerprints.get(record.key));
+    context.emitDevice(record, previousId);
+    scheduleFingerprint(record, observation.address);
+  };
+
+  const discovery: DiscoveryContext = {
+    udp: options.udp ?? openUdpSocket,
+    targets: options.targets,
+    interfaces: options.interfaces,
+    waitMs: options.waitMs,
+    signal,
+    found,
+    warn,
+    newUuid: options.newUuid ?? randomUUID,
+  };
+
+  try {
+    queue.push({ type: 'phase', at: iso(), phase: 'discovery', state: 'started' });
+    const channels = options.channels ?? DEFAULT_CHANNELS;
+    await Promise.all(
+      channels.map((channel) =>
+        channel.run(discovery).catch((error: unknown) => warn(null, `${channel.name} discovery failed: ${(error as Error).message}`, 'channel-failed')),
+      ),
+    );
+    queue.push({ type: 'phase', at: iso(), phase: 'discovery', state: 'finished' });
+    queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'started' });
+    while (pending.size > 0) await Promise.all([...pending]);
+    queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'finished' });
+    if (options.afterFingerprint) await options.afterFingerprint(context);
+    const devices = registry.all().map((r) => r.device);
+    const attempted = devices.filter((d) => ['succeeded', 'rejected', 'locked', 'error'].includes(d.login.status)).length;
+    const finishedAt = iso();
+    queue.push({
+      type: 'done',
+      at: finishedAt,
+      startedAt,
+      finishedAt,
+      devices: devices.length,
+      loginsAttempted: attempted,
+      loginsSucceeded: devices.filter((d) => d.login.status === 'succeeded').length,
+    });
+  } finally {
+    controller.abort();
+    await http.close();
+  }
+}
+
+export { addEvidence };

@@ -1,0 +1,30 @@
+import type { Observation } from '../core/device-registry.js';
+import type { UdpSocketFactory } from '../transport/udp.js';
+
+export interface MulticastInterface {
+  name: string;
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  /** IPv6 scope id (interface index) for link-local use. */
+  scopeId?: number;
+}
+
+export interface DiscoveryContext {
+  udp: UdpSocketFactory;
+  /** Hosts to probe by unicast. */
+  targets: string[];
+  /** Interfaces to multicast on; empty when --no-multicast. */
+  interfaces: MulticastInterface[];
+  waitMs: number;
+  signal: AbortSignal;
+  found(observation: Observation): void;
+  warn(address: string | null, message: string, code?: string): void;
+  /** Injected randomness: a fresh UUID for message ids. */
+  newUuid(): string;
+}
+
+export interface DiscoveryChannelRunner {
+  readonly name: Observation['channel'];
+  /** Probe and listen until ctx.waitMs has passed or ctx.signal aborts. */
+  run(context: DiscoveryContext): Promise<void>;
+}

@@ -1,0 +1,129 @@
+/**
+ * ONVIF WS-Discovery: a Probe by unicast to each target's UDP 3702 and by multicast to 239.255.255.250:3702 on
+ * each chosen interface. Answers are decoded by the pure codec; an undecodable datagram becomes a warning, never a
+ * failed scan (STYLE.md §4). Devices answer after a random delay of up to APP_MAX_DELAY = 500 ms (WS-Discovery
+ * §3.1.3), so each probe is repeated once for targets that stayed silent (UDP is lossy).
+ */
+import { parseDiscoveryMessage, buildProbe, parseScopes, classifyEndpoint, vendorFromScopes, macFromEndpointUuid } from '../protocols/ws-discovery/index.js';
+import type { ProbeMatch } from '../protocols/ws-discovery/index.js';
+import type { Evidence } from '../core/device.js';
+import type { UdpEndpoint, UdpMessage } from '../transport/udp.js';
+import { delay } from '../util/async-queue.js';
+import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
+
+export const WS_DISCOVERY_PORT = 3702;
+export const WS_DISCOVERY_IPV4_GROUP = '239.255.255.250';
+export const WS_DISCOVERY_IPV6_GROUP = 'ff02::c';
+const SEND_BATCH = 128;
+
+export const wsDiscoveryChannel: DiscoveryChannelRunner = {
+  name: 'ws-discovery',
+  async run(context) {
+    const sockets: UdpEndpoint[] = [];
+    const answered = new Set<string>();
+    const messageId = context.newUuid();
+    const probe = Buffer.from(buildProbe(messageId), 'utf8');
+    const handle = (message: UdpMessage): void => {
+      answered.add(message.address);
+      handleMessage(context, message);
+    };
+    try {
+      if (context.targets.length > 0) {
+        const v4 = context.targets.filter((t) => !t.includes(':'));
+        const v6 = context.targets.filter((t) => t.includes(':'));
+        if (v4.length > 0) sockets.push(await openListening(context, 'udp4', handle));
+        if (v6.length > 0) sockets.push(await openListening(context, 'udp6', handle));
+        const sendUnicast = async (targets: string[]): Promise<void> => {
+          for (let i = 0; i < targets.length; i += SEND_BATCH) {
+            if (context.signal.aborted) return;
+            await Promise.all(
+              targets.slice(i, i + SEND_BATCH).map((target) => {
+                const socket = sockets.find((s) => s.localAddress.includes(':') === target.includes(':'));
+                return socket?.send(probe, WS_DISCOVERY_PORT, target).catch((error: Error) => context.warn(target, `WS-Discovery probe not sent: ${error.message}`, 'send-failed'));
+              }),
+            );
+          }
+        };
+        await sendUnicast(context.targets);
+        void (async () => {
+          await delay(Math.min(600, context.waitMs / 2), context.signal);
+          await sendUnicast(context.targets.filter((t) => !answered.has(t)));
+        })();
+      }
+      for (const iface of context.interfaces) {
+        const family = iface.family === 'IPv6' ? 'udp6' : 'udp4';
+        const socket = await context.udp({
+          type: family,
+          bindAddress: family === 'udp6' ? `${iface.address}%${iface.name}` : iface.address,
+          multicastInterface: family === 'udp6' ? `::%${iface.name}` : iface.address,
+          multicastTtl: 1,
+        }).catch((error: Error) => {
+          context.warn(null, `WS-Discovery cannot use interface ${iface.name} (${iface.address}): ${error.message}`, 'interface-failed');
+          return null;
+        });
+        if (!socket) continue;
+        sockets.push(socket);
+        socket.onMessage(handle);
+        socket.onError((error) => context.warn(null, `WS-Discovery socket error on ${iface.name}: ${error.message}`, 'socket-error'));
+        const group = family === 'udp6' ? `${WS_DISCOVERY_IPV6_GROUP}%${iface.name}` : WS_DISCOVERY_IPV4_GROUP;
+        await socket.send(probe, WS_DISCOVERY_PORT, group).catch((error: Error) => context.warn(null, `WS-Discovery multicast on ${iface.name} failed: ${error.message}`, 'send-failed'));
+      }
+      await delay(context.waitMs, context.signal);
+    } finally {
+      await Promise.all(sockets.map((s) => s.close()));
+    }
+  },
+};
+
+async function openListening(context: DiscoveryContext, type: 'udp4' | 'udp6', handle: (m: UdpMessage) => void): Promise<UdpEndpoint> {
+  const socket = await context.udp({ type });
+  socket.onMessage(handle);
+  socket.onError((error) => context.warn(null, `WS-Discovery socket error: ${error.message}`, 'socket-error'));
+  return socket;
+}
+
+function handleMessage(context: DiscoveryContext, message: UdpMessage): void {
+  let decoded: ReturnType<typeof parseDiscoveryMessage>;
+  try {
+    decoded = parseDiscoveryMessage(message.data);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'decode-failed';
+    context.warn(message.address, `malformed WS-Discovery reply ignored (${(error as Error).message})`, code);
+    return;
+  }
+  switch (decoded.kind) {
+    case 'probe-matches':
+      for (const match of decoded.matches) observeMatch(context, message.address, match);
+      return;
+    case 'hello':
+      observeMatch(context, message.address, decoded.match);
+      return;
+    case 'fault':
+      context.warn(message.address, `WS-Discovery fault: ${decoded.reason ?? decoded.subcode ?? decoded.code ?? 'unknown'}`, 'ws-discovery-fault');
+      return;
+    case 'bye':
+    case 'probe':
+      return;
+  }
+}
+
+function observeMatch(context: DiscoveryContext, address: string, match: ProbeMatch): void {
+  const kind = classifyEndpoint(match);
+  // Windows PCs and Linux wsdd hosts answer on the same group; they are not cameras (FIELD-NOTES §3).
+  if (kind === 'computer') return;
+  const scopes = parseScopes(match.scopes);
+  const identity = vendorFromScopes(scopes);
+  const evidence: Evidence[] = [];
+  if (identity.vendor) evidence.push({ source: 'ws-discovery', field: 'vendor', value: identity.vendor });
+  if (identity.model) evidence.push({ source: 'ws-discovery', field: 'model', value: identity.model });
+  if (scopes.name) evidence.push({ source: 'ws-discovery', field: 'name', value: scopes.name });
+  const mac = scopes.mac ?? (match.endpoint ? macFromEndpointUuid(match.endpoint, identity.vendor) : null);
+  context.found({
+    channel: 'ws-discovery',
+    address,
+    endpoint: match.endpoint ?? null,
+    mac,
+    evidence,
+    onvif: { xaddrs: match.xaddrs, scopes: match.scopes },
+  });
+}

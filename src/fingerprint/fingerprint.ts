@@ -1,0 +1,61 @@
+/**
+ * Anonymous fingerprint of one device at one of its addresses, and the identity/lockout view derived from all
+ * evidence gathered so far. Every probe here is credential-free (CONTRACT S1).
+ */
+import type { DeviceRecord } from '../core/device-registry.js';
+import { addEvidence } from '../core/device-registry.js';
+import { resolveIdentity } from './matchers/index.js';
+import { lookupLockout, toLockoutInfo } from '../guard/lockout/lookup.js';
+import { probeOnvif, responderServiceUrl, type ProbeContext } from './onvif-probe.js';
+import type { ProbeResult, ServiceAccess } from './types.js';
+
+export interface FingerprintState {
+  probedAddresses: Set<string>;
+  services: ServiceAccess[];
+  clockOffsetMs: number | null;
+  clockBasis: string | null;
+  certificateSha256: string | null;
+  lock?: ProbeResult['lock'];
+  activated?: boolean | null;
+}
+
+export async function fingerprintDevice(context: ProbeContext, record: DeviceRecord, address: string, state: FingerprintState): Promise<ProbeResult> {
+  const results: ProbeResult[] = [];
+  const onvifUrl = responderServiceUrl(address, record.device.onvif?.xaddrs ?? []);
+  if (onvifUrl) results.push(await probeOnvif(context, onvifUrl));
+  const merged: ProbeResult = { evidence: [], services: [], warnings: [] };
+  for (const result of results) {
+    for (const item of result.evidence) addEvidence(record.device, item);
+    state.services.push(...result.services);
+    merged.warnings.push(...result.warnings);
+    if (result.clockOffsetMs !== undefined && result.clockOffsetMs !== null) {
+      state.clockOffsetMs = result.clockOffsetMs;
+      state.clockBasis = result.clockBasis ?? null;
+    }
+    if (result.certificateSha256) state.certificateSha256 = result.certificateSha256;
+    if (result.lock) state.lock = result.lock;
+    if (result.activated !== undefined && result.activated !== null) state.activated = result.activated;
+  }
+  return merged;
+}
+
+/** Recompute vendor/model/firmware/serial/MAC/activation and the lockout view from the evidence. */
+export function refreshIdentity(record: DeviceRecord, state: FingerprintState | undefined): void {
+  const device = record.device;
+  const identity = resolveIdentity(device.evidence);
+  device.vendor = identity.vendor;
+  device.model = identity.model;
+  device.firmware = identity.firmware;
+  device.serial = device.serial ?? identity.serial;
+  device.mac = device.mac ?? identity.mac;
+  device.activated = state?.activated ?? identity.activated ?? null;
+  if (device.onvif && state && state.clockOffsetMs !== null) device.onvif.clockOffsetMs = state.clockOffsetMs;
+  const match = lookupLockout({ vendor: device.vendor, model: device.model, firmware: device.firmware });
+  const live = state?.lock ?? undefined;
+  const previous = device.lockout;
+  device.lockout = toLockoutInfo(match, {
+    state: live?.state ?? (previous.state !== 'unknown' ? previous.state : undefined),
+    remainingAttempts: live?.remainingAttempts ?? previous.remainingAttempts ?? undefined,
+    unlockInSeconds: live?.unlockInSeconds ?? previous.unlockInSeconds ?? undefined,
+  });
+}

@@ -1,0 +1,245 @@
+/**
+ * The write-ahead attempt ledger (CONTRACT S5). Append-only JSONL: an `intent` record is appended and fsynced
+ * BEFORE the credentialed bytes leave, the `outcome` after. A device whose last attempt is not `succeeded` —
+ * rejected, locked, error, or an intent with no outcome because the process died — is not knocked again until
+ * `oneknock ledger forget <id>`. No password and no hash of one is ever written here (S7).
+ *
+ * An exclusive lock file next to the ledger keeps two concurrent runs from both knocking.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { homedir } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { OneknockError } from '../core/errors.js';
+import type { LoginMethod } from '../core/device.js';
+
+export type AttemptOutcome = 'succeeded' | 'rejected' | 'locked' | 'error';
+
+export interface IntentRecord {
+  type: 'intent';
+  attempt: string;
+  /** Every identity of the device known at the time (mac:, serial:, uuid:, ip:), the first being its id. */
+  keys: string[];
+  address: string;
+  method: LoginMethod;
+  url: string;
+  username: string;
+  at: string;
+  pid: number;
+}
+
+export interface OutcomeRecord {
+  type: 'outcome';
+  attempt: string;
+  status: AttemptOutcome;
+  reason: string | null;
+  remainingAttempts: number | null;
+  at: string;
+}
+
+export interface ForgetRecord {
+  type: 'forget';
+  keys: string[];
+  at: string;
+}
+
+export type LedgerRecord = IntentRecord | OutcomeRecord | ForgetRecord;
+
+export interface AttemptView {
+  attempt: string;
+  keys: string[];
+  address: string;
+  method: LoginMethod;
+  url: string;
+  username: string;
+  at: string;
+  /** null: an intent with no outcome (the process died, or is still waiting) — counts as spent. */
+  status: AttemptOutcome | null;
+  reason: string | null;
+  remainingAttempts: number | null;
+  outcomeAt: string | null;
+  forgotten: boolean;
+}
+
+export interface LedgerRead {
+  attempts: AttemptView[];
+  /** Lines that could not be parsed (a torn last line after a power loss, or damage). */
+  damagedLines: number[];
+}
+
+export function defaultLedgerPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['ONEKNOCK_LEDGER']) return env['ONEKNOCK_LEDGER'];
+  const state = env['XDG_STATE_HOME'] || join(homedir(), '.local', 'state');
+  return join(state, 'oneknock', 'ledger.jsonl');
+}
+
+/** Parse ledger text. A torn or damaged line that names device keys is counted as an attempt with no outcome. */
+export function parseLedger(text: string): LedgerRead {
+  const attempts = new Map<string, AttemptView>();
+  const order: AttemptView[] = [];
+  const damagedLines: number[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let record: LedgerRecord;
+    try {
+      record = JSON.parse(line) as LedgerRecord;
+    } catch {
+      damagedLines.push(index + 1);
+      // A torn intent still proves credentials may have left: keep whatever keys survive (S5: fail safe).
+      const keys = [...line.matchAll(/"((?:mac|serial|uuid|ip):[^"\\]{1,200})"/g)].map((m) => m[1]!);
+      if (keys.length > 0) {
+        const view: AttemptView = { attempt: `damaged-line-${index + 1}`, keys, address: '', method: 'http-digest', url: '', username: '', at: '', status: null, reason: 'ledger line damaged (torn write); counted as an attempt', remainingAttempts: null, outcomeAt: null, forgotten: false };
+        order.push(view);
+      }
+      return;
+    }
+    if (record.type === 'intent' && Array.isArray(record.keys)) {
+      const view: AttemptView = { attempt: record.attempt, keys: record.keys, address: record.address, method: record.method, url: record.url, username: record.username, at: record.at, status: null, reason: null, remainingAttempts: null, outcomeAt: null, forgotten: false };
+      attempts.set(record.attempt, view);
+      order.push(view);
+    } else if (record.type === 'outcome') {
+      const view = attempts.get(record.attempt);
+      if (view) {
+        view.status = record.status;
+        view.reason = record.reason;
+        view.remainingAttempts = record.remainingAttempts;
+        view.outcomeAt = record.at;
+      }
+    } else if (record.type === 'forget' && Array.isArray(record.keys)) {
+      for (const view of order) if (view.keys.some((k) => record.keys.includes(k))) view.forgotten = true;
+    } else {
+      damagedLines.push(index + 1);
+    }
+  });
+  return { attempts: order, damagedLines };
+}
+
+/** The attempt that blocks a device with any of these keys: its latest unforgotten attempt, if not succeeded. */
+export function blockingAttempt(read: LedgerRead, keys: string[]): AttemptView | null {
+  const mine = read.attempts.filter((a) => !a.forgotten && a.keys.some((k) => keys.includes(k)));
+  const last = mine.at(-1);
+  return last && last.status !== 'succeeded' ? last : null;
+}
+
+export class Ledger {
+  readonly path: string;
+  private lockHeld = false;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  get lockPath(): string {
+    return `${this.path}.lock`;
+  }
+
+  read(): LedgerRead {
+    if (!existsSync(this.path)) return { attempts: [], damagedLines: [] };
+    return parseLedger(readFileSync(this.path, 'utf8'));
+  }
+
+  /**
+   * Take the exclusive lock for the login phase. A lock left by a dead process is taken over; a live holder
+   * makes this throw (the caller skips its logins rather than knock alongside another run).
+   */
+  acquire(): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    for (let tries = 0; tries < 2; tries++) {
+      try {
+        const fd = openSync(this.lockPath, 'wx', 0o600);
+        writeSync(fd, `${process.pid}\n`);
+        fsyncSync(fd);
+        closeSync(fd);
+        this.lockHeld = true;
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new OneknockError('E_LEDGER', `cannot create ledger lock ${this.lockPath}: ${(error as Error).message}`);
+        const holder = Number(readFileSafe(this.lockPath).trim());
+        if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+          throw new OneknockError('E_LEDGER_BUSY', `another oneknock run (pid ${holder}) holds the ledger ${this.path}; wait for it to finish`);
+        }
+        try {
+          unlinkSync(this.lockPath);
+        } catch {
+          // raced with another taker; the next openSync decides
+        }
+      }
+    }
+    throw new OneknockError('E_LEDGER_BUSY', `could not take the ledger lock ${this.lockPath}`);
+  }
+
+  release(): void {
+    if (!this.lockHeld) return;
+    this.lockHeld = false;
+    try {
+      unlinkSync(this.lockPath);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Append and fsync; returns only when the record is on disk. */
+  append(record: LedgerRecord): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const created = !existsSync(this.path);
+    const fd = openSync(this.path, 'a', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(record)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (created) fsyncDirectory(dirname(this.path));
+  }
+
+  recordIntent(intent: Omit<IntentRecord, 'type' | 'attempt' | 'pid'>): string {
+    const attempt = randomUUID();
+    this.append({ type: 'intent', attempt, pid: process.pid, ...intent });
+    return attempt;
+  }
+
+  recordOutcome(attempt: string, status: AttemptOutcome, reason: string | null, remainingAttempts: number | null, at: string): void {
+    this.append({ type: 'outcome', attempt, status, reason, remainingAttempts, at });
+  }
+
+  /** `oneknock ledger forget <id>`: allow one more attempt on the device. Returns how many attempts it clears. */
+  forget(id: string, at: string): number {
+    const read = this.read();
+    const matching = read.attempts.filter((a) => !a.forgotten && a.keys.includes(id));
+    const keys = [...new Set(matching.flatMap((a) => a.keys))];
+    if (matching.length === 0) return 0;
+    this.append({ type: 'forget', keys: keys.length > 0 ? keys : [id], at });
+    return matching.length;
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function fsyncDirectory(path: string): void {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Not every filesystem lets a directory be fsynced; the file itself is.
+  }
+}

@@ -1,0 +1,6 @@
+/** --ndjson: one JSON object per line as things happen; the last is {"type":"done",…} (CONTRACT). */
+import type { ScanEvent } from '../core/events.js';
+
+export function formatNdjsonLine(event: ScanEvent): string {
+  return `${JSON.stringify(event)}\n`;
+}

@@ -1,0 +1,43 @@
+/**
+ * Milestone XProtect Management Client hardware import CSV (FIELD-NOTES §6): HardwareAddress,
+ * HardwareUsername, HardwarePassword, HardwareDriverID. The one file that may hold a password (CONTRACT S7),
+ * written only on request and with mode 0600.
+ */
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
+import type { Secret } from '../guard/secret.js';
+
+export interface XprotectRow {
+  address: string;
+  port: number | null;
+  username: string;
+  password: Secret;
+  driverId: string | null;
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function hardwareAddress(address: string, port: number | null): string {
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `http://${host}${port && port !== 80 ? `:${port}` : ''}/`;
+}
+
+export function formatXprotectCsv(rows: XprotectRow[]): string {
+  const lines = ['HardwareAddress,HardwareUsername,HardwarePassword,HardwareDriverID'];
+  for (const row of rows) {
+    lines.push([hardwareAddress(row.address, row.port), row.username, row.password.reveal(), row.driverId ?? ''].map(csvField).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function writeXprotectCsv(path: string, rows: XprotectRow[]): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    // An existing file keeps its old mode on open: force 0600 before the password is written.
+    fchmodSync(fd, 0o600);
+    writeSync(fd, formatXprotectCsv(rows));
+  } finally {
+    closeSync(fd);
+  }
+}

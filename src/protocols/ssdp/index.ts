@@ -1,0 +1,2 @@
+export * from './ssdp.js';
+export * from './upnp-description.js';

@@ -1,0 +1,78 @@
+/** Simulator device profiles: fixtures/profiles/*.json, each naming the captures it is derived from. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { profilesRoot } from './templates.js';
+
+export type SimulatedAuth = 'http-digest' | 'ws-username-token' | 'either' | 'basic-only';
+
+export interface SimulatorProfile {
+  name: string;
+  description: string;
+  derivedFrom: string[];
+  identity: {
+    vendor: string;
+    model: string;
+    firmware: string;
+    serial: string;
+    mac: string;
+    hardwareId?: string;
+  };
+  /** Which discovery channels answer (ws-discovery, sadp, dhip, ...). */
+  channels: string[];
+  wsDiscovery?: {
+    /** urn:uuid endpoint; `{mac}` is replaced by the MAC's 12 hex digits. */
+    endpointUuid: string;
+    scopes: string[];
+    types?: string;
+    /** Captured ProbeMatch used as the template (fixtures/captures relative path). */
+    probeMatchTemplate?: string;
+  };
+  onvif?: {
+    path: string;
+    auth: SimulatedAuth;
+    /** Captured responses used as templates, by operation. */
+    templates: Partial<Record<'GetSystemDateAndTime' | 'GetCapabilities' | 'GetServices' | 'GetDeviceInformation', string>>;
+    /** Devices such as Vivotek want a login even for the time (FIELD-NOTES §4). */
+    timeNeedsLogin?: boolean;
+  };
+  http?: {
+    server?: string;
+    realm: string;
+    /** Digest algorithms offered, in the device's order of preference. */
+    digestAlgorithms: string[];
+    qop?: string;
+    /** Hikvision sends stale="TRUE" even on a first challenge and a second Basic challenge (FIELD-NOTES §4). */
+    staleOnFirstChallenge?: boolean;
+    basicChallengeToo?: boolean;
+  };
+  vendorApi?: 'hikvision' | 'axis' | 'dahua' | null;
+  clock: { offsetMs: number; tokenWindowMs: number };
+  lockout: {
+    /** Failures before the lock; null = never locks. */
+    threshold: number | null;
+    lockSeconds: number;
+    scope: 'source-ip' | 'account' | 'rate';
+    /** rate scope: failures allowed per second. */
+    perSecond?: number;
+    /** Tell the client how many attempts remain on failure (Hikvision retryLoginTime, ONVIF fault text). */
+    reportRemaining?: boolean;
+  };
+  account: { username: string; password?: string };
+  activated: boolean;
+  /** Start the device already locked against every source (a device someone else locked). */
+  startLocked?: boolean;
+  /** Delay before answering a credentialed request (ms). */
+  credentialedDelayMs?: number;
+}
+
+export function loadProfile(name: string): SimulatorProfile {
+  const file = join(profilesRoot, name.endsWith('.json') ? name : `${name}.json`);
+  return JSON.parse(readFileSync(file, 'utf8')) as SimulatorProfile;
+}
+
+export function listProfiles(): string[] {
+  return readdirSync(profilesRoot)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
+}

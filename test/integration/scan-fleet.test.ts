@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
+import { runScan } from '../../src/core/scan.js';
+import type { ScanEvent } from '../../src/core/events.js';
+import { ScanDocumentBuilder } from '../../src/output/json.js';
+
+// Each integration test file owns a loopback /24 so files can run in parallel without sharing UDP 3702.
+const SUBNET = '127.78.1';
+
+describe('anonymous scan of the simulated fleet (walking skeleton)', () => {
+  let fleet: Fleet;
+  const events: ScanEvent[] = [];
+
+  beforeAll(async () => {
+    fleet = await startFleet({ subnet: SUBNET, httpPort: 0 });
+    const started = Date.now();
+    for await (const event of runScan({ targets: fleet.addresses, interfaces: [], waitMs: 800, timeoutMs: 2000, concurrency: 16 })) events.push(event);
+    expect(Date.now() - started).toBeLessThan(800 + 3000);
+  });
+
+  afterAll(async () => {
+    await fleet?.stop();
+  });
+
+  it('finds every simulated device exactly once, with vendor, model, clock offset and XAddrs', () => {
+    const builder = new ScanDocumentBuilder();
+    events.forEach((e) => builder.add(e));
+    const document = builder.build();
+    expect(document.devices).toHaveLength(fleet.devices.length);
+    for (const simulated of fleet.devices) {
+      const device = document.devices.find((d) => d.addresses.includes(simulated.address));
+      expect(device, simulated.profile.name).toBeDefined();
+      expect(device!.model, simulated.profile.name).toBe(simulated.profile.identity.model);
+      expect(device!.vendor, simulated.profile.name).not.toBeNull();
+      expect(device!.onvif?.xaddrs, simulated.profile.name).toContain(simulated.onvifUrl);
+      const offset = device!.onvif?.clockOffsetMs;
+      expect(offset, `${simulated.profile.name} clock offset`).not.toBeNull();
+      // The simulator reports whole seconds: the measured offset is within ~1.5 s of the configured one.
+      expect(Math.abs(offset! - simulated.profile.clock.offsetMs), simulated.profile.name).toBeLessThan(1500);
+    }
+  });
+
+  it('ends with a done event that counts the devices', () => {
+    const done = events.at(-1);
+    expect(done?.type).toBe('done');
+    if (done?.type === 'done') expect(done.devices).toBe(fleet.devices.length);
+  });
+
+  it('S1: sent no credential of any kind to any device', () => {
+    for (const report of fleet.report()) {
+      expect(report.counters.credentialedRequests, report.name).toBe(0);
+      expect(report.counters.failedLogins, report.name).toBe(0);
+      expect(report.counters.anonymousRequests, report.name).toBeGreaterThan(0);
+      expect(report.counters.discoveryProbes, report.name).toBeGreaterThan(0);
+    }
+  });
+});
