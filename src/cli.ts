@@ -12,6 +12,12 @@ import { ScanDocumentBuilder } from './output/json.js';
 import { formatNdjsonLine } from './output/ndjson.js';
 import { formatDeviceTable } from './output/table.js';
 import { startFleet, type Fleet } from './simulator/fleet.js';
+import { createLoginPhase, type ConfirmationOutcome } from './core/login-phase.js';
+import { loadCredentialsFile, passwordFromEnv, passwordFromStdin, type CredentialBook, type CredentialEntry } from './guard/credentials.js';
+import { Ledger, defaultLedgerPath } from './guard/ledger.js';
+import type { XprotectRow } from './output/xprotect-csv.js';
+import { writeXprotectCsv } from './output/xprotect-csv.js';
+import type { PlannedLogin } from './core/events.js';
 
 interface ScanFlags {
   json?: boolean;
@@ -101,9 +107,85 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags): Prom
   return loginFailed ? ExitCode.loginFailed : ExitCode.ok;
 }
 
+/** The credential book from --user/--password-env/--password-stdin and --credentials, or null for none. */
+async function credentialBookFrom(flags: ScanFlags): Promise<CredentialBook | null> {
+  if (flags.passwordEnv && flags.passwordStdin) throw new UsageError('--password-env and --password-stdin are exclusive: choose one');
+  if ((flags.passwordEnv || flags.passwordStdin) && !flags.user) throw new UsageError('a password needs a --user');
+  if (flags.user && !flags.passwordEnv && !flags.passwordStdin) throw new UsageError(`--user ${flags.user} needs a password: --password-env VAR or --password-stdin`);
+  const entries: CredentialEntry[] = flags.credentials ? loadCredentialsFile(flags.credentials) : [];
+  if (!flags.user && entries.length === 0) {
+    if (flags.credentials) throw new UsageError(`credentials file ${flags.credentials} has no entries`, 'E_CREDENTIALS');
+    return null;
+  }
+  const password = flags.user ? (flags.passwordEnv ? passwordFromEnv(flags.passwordEnv) : await passwordFromStdin()) : null;
+  return { defaultSet: flags.user && password ? { username: flags.user, password, origin: '--user' } : null, entries };
+}
+
+function describePlan(plan: PlannedLogin[]): string {
+  const attempts = plan.filter((p) => p.action === 'attempt');
+  const lines = [`Login plan: ${attempts.length} device(s) get exactly one attempt each, ${plan.length - attempts.length} skipped.`];
+  for (const item of plan) {
+    lines.push(item.action === 'attempt'
+      ? `  knock  ${item.id}  ${item.method}  ${item.url}  as ${item.username}`
+      : `  skip   ${item.id}  ${item.reason ?? ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function runWithLogin(options: ScanOptions, flags: ScanFlags): Promise<number> {
+  const book = await credentialBookFrom(flags);
+  if (!book) {
+    if (flags.csv) throw new UsageError('--csv lists devices whose login succeeded: give credentials (--user with --password-env/--password-stdin, or --credentials)');
+    return consume(runScan(options), flags);
+  }
+  const csvRows: XprotectRow[] = [];
+  let outcome = 'nothing-to-do' as ConfirmationOutcome;
+  const phase = createLoginPhase({
+    book,
+    ledgerPath: flags.ledger ?? defaultLedgerPath(),
+    dryRun: !!flags.dryRun,
+    // Non-interactive: logins only with --yes (CONTRACT). The plan goes to stderr so --json stays clean.
+    confirm: async (plan) => {
+      if (flags.yes) return true;
+      process.stderr.write(describePlan(plan));
+      process.stderr.write('Not logging in: add --yes to confirm, or --dry-run to only see the plan.\n');
+      return false;
+    },
+    onSucceeded: (item, port) => {
+      if (item.address && item.credentials) csvRows.push({ address: item.address, port, username: item.credentials.username, password: item.credentials.password, driverId: null });
+    },
+  });
+  const code = await consume(runScan({ ...options, afterFingerprint: async (context) => { outcome = await phase.run(context); } }), flags);
+  if (flags.dryRun && !flags.json && !flags.ndjson) process.stderr.write('Dry run: no credential was sent.\n');
+  if (flags.csv && outcome === 'confirmed') {
+    writeXprotectCsv(flags.csv, csvRows);
+    process.stderr.write(`Wrote ${csvRows.length} device(s) to ${flags.csv} (mode 0600).\n`);
+  }
+  if (outcome === 'declined') return ExitCode.confirmationRequired;
+  return code;
+}
+
+/** The terminal UI when stdout is a TTY and neither --json nor --ndjson (CONTRACT); React is loaded only here. */
+function wantsInteractive(flags: ScanFlags): boolean {
+  return !flags.json && !flags.ndjson && process.stdout.isTTY === true && process.stdin.isTTY === true && !flags.yes && !flags.dryRun && !flags.passwordStdin && !flags.passwordEnv;
+}
+
+async function interactive(options: ScanOptions, flags: ScanFlags): Promise<number> {
+  const { runInteractive } = await import('./ui/run-ui.js');
+  const fileEntries = flags.credentials ? loadCredentialsFile(flags.credentials) : undefined;
+  const { loginFailed } = await runInteractive({
+    scan: options,
+    ledgerPath: flags.ledger ?? defaultLedgerPath(),
+    ...(flags.user ? { defaultUser: flags.user } : {}),
+    ...(fileEntries ? { fileEntries } : {}),
+  });
+  return loginFailed ? ExitCode.loginFailed : ExitCode.ok;
+}
+
 async function scanCommand(flags: ScanFlags): Promise<number> {
   const options = scanOptionsFrom(flags);
-  return consume(runScan(options), flags);
+  if (wantsInteractive(flags)) return interactive(options, flags);
+  return runWithLogin(options, flags);
 }
 
 async function demoCommand(flags: ScanFlags): Promise<number> {
@@ -116,9 +198,10 @@ async function demoCommand(flags: ScanFlags): Promise<number> {
     throw new OneknockError('E_FLEET', `cannot start the simulated fleet on 127.77.0.x: ${(error as Error).message} (is another demo or simulate running?)`);
   }
   try {
-    if (!flags.json && !flags.ndjson) process.stderr.write(`Simulated fleet: ${fleet.devices.length} devices on ${fleet.addresses[0]}–${fleet.addresses.at(-1)} (loopback only)\n`);
     const options = scanOptionsFrom({ ...flags, multicast: false }, fleet.addresses);
-    return await consume(runScan(options), flags);
+    if (wantsInteractive(flags)) return await interactive(options, flags);
+    if (!flags.json && !flags.ndjson) process.stderr.write(`Simulated fleet: ${fleet.devices.length} devices on ${fleet.addresses[0]}–${fleet.addresses.at(-1)} (loopback only)\n`);
+    return await runWithLogin(options, flags);
   } finally {
     await fleet.stop();
   }
@@ -141,6 +224,38 @@ async function simulateCommand(flags: { subnet: string; controlPort: string; pro
     process.once('SIGTERM', resolve);
   });
   await fleet.stop();
+  return ExitCode.ok;
+}
+
+async function ledgerList(flags: { ledger?: string; json?: boolean }): Promise<number> {
+  const ledger = new Ledger(flags.ledger ?? defaultLedgerPath());
+  const read = ledger.read();
+  if (flags.json) {
+    await write(`${JSON.stringify({ ledger: ledger.path, attempts: read.attempts, damagedLines: read.damagedLines }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  if (read.attempts.length === 0) {
+    await write(`No login attempts recorded in ${ledger.path}\n`);
+    return ExitCode.ok;
+  }
+  const rows = read.attempts.map((a) => [a.at || '?', a.keys[0] ?? '?', a.address || '?', a.method, a.username || '?', a.status ?? 'no outcome (counts as spent)', a.forgotten ? 'forgotten' : a.status === 'succeeded' ? '' : 'blocks', a.remainingAttempts === null ? '' : `${a.remainingAttempts} left`]);
+  const header = ['WHEN', 'DEVICE', 'ADDRESS', 'METHOD', 'USER', 'OUTCOME', 'NEXT RUN', 'REMAINING'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  await write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+  if (read.damagedLines.length > 0) await write(`${read.damagedLines.length} damaged line(s): ${read.damagedLines.join(', ')} (treated as attempts)\n`);
+  await write(`Ledger: ${ledger.path}\n`);
+  return ExitCode.ok;
+}
+
+async function ledgerForget(id: string, flags: { ledger?: string }): Promise<number> {
+  const ledger = new Ledger(flags.ledger ?? defaultLedgerPath());
+  const cleared = ledger.forget(id, new Date().toISOString());
+  if (cleared === 0) {
+    process.stderr.write(`oneknock: no recorded attempt for ${id} in ${ledger.path} (see: oneknock ledger list)\n`);
+    return ExitCode.usage;
+  }
+  await write(`Forgot ${cleared} attempt(s) on ${id}: the next run may knock once more.\n`);
   return ExitCode.ok;
 }
 
@@ -168,6 +283,22 @@ export async function main(argv: string[]): Promise<number> {
     .option('--profile <name>', 'only these profiles (fixtures/profiles); repeatable', collect, [])
     .action((flags: { subnet: string; controlPort: string; profile: string[] }) => {
       result = simulateCommand(flags);
+    });
+  const ledgerCommand = program.command('ledger').description('the attempt ledger: every login attempt ever sent');
+  ledgerCommand
+    .command('list', { isDefault: true })
+    .description('list recorded login attempts')
+    .option('--ledger <path>', 'attempt ledger path')
+    .option('--json', 'print the attempts as JSON')
+    .action((flags: { ledger?: string; json?: boolean }) => {
+      result = ledgerList(flags);
+    });
+  ledgerCommand
+    .command('forget <id>')
+    .description('allow one more attempt on a device (after fixing its credentials or unlocking it)')
+    .option('--ledger <path>', 'attempt ledger path')
+    .action((id: string, flags: { ledger?: string }) => {
+      result = ledgerForget(id, flags);
     });
   try {
     await program.parseAsync(argv);

@@ -41,16 +41,26 @@ export class DeviceRegistry {
   }
 
   /** Merge an observation; returns the record and the id it had before (when the id changed). */
-  observe(observation: Observation): { record: DeviceRecord; previousId: string | null; created: boolean } {
+  observe(observation: Observation): { record: DeviceRecord; previousId: string | null; created: boolean; foldedId?: string; foldedKeys: number[] } {
     const mac = normaliseMac(observation.mac);
     const serial = observation.serial?.trim() || null;
     const endpoint = normaliseEndpoint(observation.endpoint);
-    let record = this.records.find(
+    const matches = this.records.filter(
       (r) =>
         (mac !== null && r.device.mac === mac) ||
         (serial !== null && r.device.serial === serial) ||
         (endpoint !== null && r.endpoints.has(endpoint)),
     );
+    let record = matches[0];
+    // An observation that ties two records together (one knew the MAC, the other the serial) proves they are
+    // one device: fold them, or the device would be knocked twice.
+    let foldedId: string | null = null;
+    const foldedKeys: number[] = [];
+    for (const other of matches.slice(1)) {
+      foldedId ??= other.device.id;
+      foldedKeys.push(other.key);
+      this.fold(record!, other);
+    }
     // An observation without identity (a plain probe answer) joins the record that already owns its address.
     if (!record && mac === null && serial === null && endpoint === null) {
       record = this.records.find((r) => r.device.addresses.includes(observation.address));
@@ -92,7 +102,21 @@ export class DeviceRegistry {
     if (observation.onvif) device.onvif = mergeOnvif(device.onvif, observation.onvif);
     Object.assign(record.ports, observation.ports ?? {});
     device.id = deviceIdOf({ mac: device.mac, serial: device.serial, uuid: firstUuid(record.endpoints), address: device.addresses[0] ?? null });
-    return { record, previousId: previousId !== device.id ? previousId : null, created };
+    return { record, previousId: previousId !== device.id ? previousId : null, created, foldedKeys, ...(foldedId ? { foldedId } : {}) };
+  }
+
+  private fold(into: DeviceRecord, other: DeviceRecord): void {
+    const target = into.device;
+    const source = other.device;
+    for (const a of source.addresses) if (!target.addresses.includes(a)) target.addresses.push(a);
+    for (const c of source.discoveredBy) if (!target.discoveredBy.includes(c)) target.discoveredBy.push(c);
+    for (const e of source.evidence) addEvidence(target, e);
+    target.mac ??= source.mac;
+    target.serial ??= source.serial;
+    if (source.onvif) target.onvif = mergeOnvif(target.onvif, source.onvif);
+    for (const e of other.endpoints) into.endpoints.add(e);
+    Object.assign(into.ports, other.ports);
+    this.records.splice(this.records.indexOf(other), 1);
   }
 }
 

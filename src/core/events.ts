@@ -10,6 +10,8 @@ export interface DeviceEvent {
   device: Device;
   /** The id this record had before it improved (e.g. uuid:… → mac:…), so consumers can re-key (extension). */
   previousId?: string;
+  /** Ids of records folded into this one because they proved to be the same device (extension). */
+  mergedIds?: string[];
 }
 
 export interface LoginEvent {

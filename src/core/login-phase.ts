@@ -22,6 +22,8 @@ export interface LoginPhaseOptions {
   /** Called with every succeeded device (for the CSV export). */
   onSucceeded?(item: LoginPlanItem, port: number | null): void;
   randomBytes?: (size: number) => Buffer;
+  /** Only these device ids (the UI's selection); default every device. */
+  only?: string[];
 }
 
 export type ConfirmationOutcome = 'confirmed' | 'declined' | 'dry-run' | 'nothing-to-do';
@@ -47,7 +49,7 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
       if (read.damagedLines.length > 0) {
         context.emit({ type: 'warning', at: iso(), address: null, code: 'ledger-damaged', message: `ledger ${ledger.path} has ${read.damagedLines.length} damaged line(s) (${read.damagedLines.join(', ')}); devices they name are treated as attempted` });
       }
-      const records = context.registry.all();
+      const records = context.registry.all().filter((r) => !options.only || options.only.includes(r.device.id));
       const items = planLogins(
         records.map((record) => {
           const state = context.fingerprints.get(record.key);

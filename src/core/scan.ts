@@ -35,7 +35,7 @@ export interface ScanContext {
   fingerprints: Map<number, FingerprintState>;
   http: HttpTransport;
   emit(event: ScanEvent): void;
-  emitDevice(record: DeviceRecord, previousId?: string | null): void;
+  emitDevice(record: DeviceRecord, previousId?: string | null, mergedIds?: string[]): void;
   now(): number;
   timeoutMs: number;
   concurrency: number;
@@ -76,8 +76,14 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     concurrency: options.concurrency,
     signal,
     emit: (event) => queue.push(event),
-    emitDevice: (record, previousId) => {
-      queue.push({ type: 'device', at: iso(), device: structuredClone(record.device), ...(previousId ? { previousId } : {}) });
+    emitDevice: (record, previousId, mergedIds) => {
+      queue.push({
+        type: 'device',
+        at: iso(),
+        device: structuredClone(record.device),
+        ...(previousId ? { previousId } : {}),
+        ...(mergedIds && mergedIds.length > 0 ? { mergedIds } : {}),
+      });
     },
   };
 
@@ -107,9 +113,24 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   };
 
   const found = (observation: Observation): void => {
-    const { record, previousId } = registry.observe(observation);
+    const { record, previousId, foldedId, foldedKeys } = registry.observe(observation);
+    for (const key of foldedKeys) {
+      const folded = fingerprints.get(key);
+      fingerprints.delete(key);
+      if (!folded) continue;
+      const into = fingerprints.get(record.key);
+      if (!into) {
+        fingerprints.set(record.key, folded);
+        continue;
+      }
+      for (const address of folded.probedAddresses) into.probedAddresses.add(address);
+      into.services.push(...folded.services);
+      into.clockOffsetMs ??= folded.clockOffsetMs;
+      into.clockBasis ??= folded.clockBasis;
+      into.certificateSha256 ??= folded.certificateSha256;
+    }
     refreshIdentity(record, fingerprints.get(record.key));
-    context.emitDevice(record, previousId);
+    context.emitDevice(record, previousId, foldedId ? [foldedId] : []);
     scheduleFingerprint(record, observation.address);
   };
 

@@ -3,10 +3,12 @@
  * evidence gathered so far. Every probe here is credential-free (CONTRACT S1).
  */
 import type { DeviceRecord } from '../core/device-registry.js';
+import type { Evidence } from '../core/device.js';
 import { addEvidence } from '../core/device-registry.js';
 import { resolveIdentity } from './matchers/index.js';
 import { lookupLockout, toLockoutInfo } from '../guard/lockout/lookup.js';
 import { probeOnvif, responderServiceUrl, type ProbeContext } from './onvif-probe.js';
+import { probeAxis, probeDahua, probeHikvision, probeHttpRoot } from './vendor-probes.js';
 import type { ProbeResult, ServiceAccess } from './types.js';
 
 export interface FingerprintState {
@@ -20,11 +22,8 @@ export interface FingerprintState {
 }
 
 export async function fingerprintDevice(context: ProbeContext, record: DeviceRecord, address: string, state: FingerprintState): Promise<ProbeResult> {
-  const results: ProbeResult[] = [];
-  const onvifUrl = responderServiceUrl(address, record.device.onvif?.xaddrs ?? []);
-  if (onvifUrl) results.push(await probeOnvif(context, onvifUrl));
   const merged: ProbeResult = { evidence: [], services: [], warnings: [] };
-  for (const result of results) {
+  const apply = (result: ProbeResult): void => {
     for (const item of result.evidence) addEvidence(record.device, item);
     state.services.push(...result.services);
     merged.warnings.push(...result.warnings);
@@ -35,8 +34,44 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
     if (result.certificateSha256) state.certificateSha256 = result.certificateSha256;
     if (result.lock) state.lock = result.lock;
     if (result.activated !== undefined && result.activated !== null) state.activated = result.activated;
+  };
+  const onvifUrl = responderServiceUrl(address, record.device.onvif?.xaddrs ?? []);
+  if (onvifUrl) apply(await probeOnvif(context, onvifUrl));
+  const baseUrl = httpBaseUrl(address, onvifUrl, record.ports['http']);
+  apply(await probeHttpRoot(context, baseUrl));
+  // Vendor-specific probes only once the anonymous evidence names the vendor: no guessing at other vendors' APIs.
+  switch (vendorFamily(record.device.evidence)) {
+    case 'hikvision':
+      apply(await probeHikvision(context, baseUrl));
+      break;
+    case 'axis':
+      apply(await probeAxis(context, baseUrl));
+      break;
+    case 'dahua':
+      apply(await probeDahua(context, baseUrl));
+      break;
+    default:
+      break;
   }
   return merged;
+}
+
+/** The device's web server on the responder address: the ONVIF service's origin, else the advertised HTTP port. */
+export function httpBaseUrl(address: string, onvifUrl: string | null, httpPort: number | undefined): string {
+  if (onvifUrl) return new URL('/', onvifUrl).toString();
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `http://${host}${httpPort && httpPort !== 80 ? `:${httpPort}` : ''}/`;
+}
+
+/** Which vendor API family the evidence points to (vendor fields first, then realm/Server hints). */
+export function vendorFamily(evidence: Evidence[]): 'hikvision' | 'axis' | 'dahua' | null {
+  const values = [...evidence.filter((e) => e.field === 'vendor'), ...evidence.filter((e) => e.field === 'vendor-hint')].map((e) => e.value.toLowerCase());
+  for (const value of values) {
+    if (/hikvision|hik-?connect|^hik$/.test(value)) return 'hikvision';
+    if (/^axis/.test(value)) return 'axis';
+    if (/dahua|amcrest|lorex/.test(value)) return 'dahua';
+  }
+  return null;
 }
 
 /** Recompute vendor/model/firmware/serial/MAC/activation and the lockout view from the evidence. */

@@ -6,7 +6,7 @@
  *
  * An exclusive lock file next to the ledger keeps two concurrent runs from both knocking.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -87,7 +87,10 @@ export function parseLedger(text: string): LedgerRead {
     } catch {
       damagedLines.push(index + 1);
       // A torn intent still proves credentials may have left: keep whatever keys survive (S5: fail safe).
+      // A key cut short by the tear ("mac:58:50:ed:1f:e") still blocks the devices it is a prefix of.
       const keys = [...line.matchAll(/"((?:mac|serial|uuid|ip):[^"\\]{1,200})"/g)].map((m) => m[1]!);
+      const cut = /"((?:mac|serial|uuid|ip):[^"\\]{6,200})$/.exec(line);
+      if (cut) keys.push(`${cut[1]!}*`);
       if (keys.length > 0) {
         const view: AttemptView = { attempt: `damaged-line-${index + 1}`, keys, address: '', method: 'http-digest', url: '', username: '', at: '', status: null, reason: 'ledger line damaged (torn write); counted as an attempt', remainingAttempts: null, outcomeAt: null, forgotten: false };
         order.push(view);
@@ -107,7 +110,7 @@ export function parseLedger(text: string): LedgerRead {
         view.outcomeAt = record.at;
       }
     } else if (record.type === 'forget' && Array.isArray(record.keys)) {
-      for (const view of order) if (view.keys.some((k) => record.keys.includes(k))) view.forgotten = true;
+      for (const view of order) if (view.keys.some((k) => keyMatches(k, record.keys))) view.forgotten = true;
     } else {
       damagedLines.push(index + 1);
     }
@@ -115,9 +118,15 @@ export function parseLedger(text: string): LedgerRead {
   return { attempts: order, damagedLines };
 }
 
+/** A recorded key matches exactly, or as a prefix when it was cut by a torn write (marked with a trailing *). */
+function keyMatches(recorded: string, keys: string[]): boolean {
+  if (recorded.endsWith('*')) return keys.some((k) => k.startsWith(recorded.slice(0, -1)));
+  return keys.includes(recorded);
+}
+
 /** The attempt that blocks a device with any of these keys: its latest unforgotten attempt, if not succeeded. */
 export function blockingAttempt(read: LedgerRead, keys: string[]): AttemptView | null {
-  const mine = read.attempts.filter((a) => !a.forgotten && a.keys.some((k) => keys.includes(k)));
+  const mine = read.attempts.filter((a) => !a.forgotten && a.keys.some((k) => keyMatches(k, keys)));
   const last = mine.at(-1);
   return last && last.status !== 'succeeded' ? last : null;
 }
@@ -183,9 +192,13 @@ export class Ledger {
   append(record: LedgerRecord): void {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const created = !existsSync(this.path);
-    const fd = openSync(this.path, 'a', 0o600);
+    const fd = openSync(this.path, 'a+', 0o600);
     try {
-      writeSync(fd, `${JSON.stringify(record)}\n`);
+      // After a torn write the file does not end in a newline: start a fresh line so this record stays whole.
+      const size = fstatSync(fd).size;
+      const last = Buffer.alloc(1);
+      const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+      writeSync(fd, `${torn ? '\n' : ''}${JSON.stringify(record)}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -195,7 +208,9 @@ export class Ledger {
 
   recordIntent(intent: Omit<IntentRecord, 'type' | 'attempt' | 'pid'>): string {
     const attempt = randomUUID();
-    this.append({ type: 'intent', attempt, pid: process.pid, ...intent });
+    // Keys first: a write torn by power loss loses the tail of the line, and the keys are what must survive.
+    const { keys, ...rest } = intent;
+    this.append({ type: 'intent', keys, attempt, pid: process.pid, ...rest });
     return attempt;
   }
 
@@ -206,8 +221,8 @@ export class Ledger {
   /** `oneknock ledger forget <id>`: allow one more attempt on the device. Returns how many attempts it clears. */
   forget(id: string, at: string): number {
     const read = this.read();
-    const matching = read.attempts.filter((a) => !a.forgotten && a.keys.includes(id));
-    const keys = [...new Set(matching.flatMap((a) => a.keys))];
+    const matching = read.attempts.filter((a) => !a.forgotten && keyMatches(a.keys.find((k) => keyMatches(k, [id])) ?? '', [id]));
+    const keys = [...new Set([id, ...matching.flatMap((a) => a.keys.filter((k) => !k.endsWith('*')))])];
     if (matching.length === 0) return 0;
     this.append({ type: 'forget', keys: keys.length > 0 ? keys : [id], at });
     return matching.length;

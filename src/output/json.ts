@@ -26,6 +26,7 @@ export class ScanDocumentBuilder {
           this.devices.clear();
           for (const [id, d] of entries) this.devices.set(id, d);
         }
+        for (const merged of event.mergedIds ?? []) if (merged !== event.device.id) this.devices.delete(merged);
         this.devices.set(event.device.id, event.device);
         break;
       }

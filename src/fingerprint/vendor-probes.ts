@@ -1,0 +1,145 @@
+/**
+ * Anonymous vendor probes (FIELD-NOTES §4), each bounded in time and size and each credential-free (S1):
+ * - the HTTP root: `Server` and `WWW-Authenticate` (schemes, realm, algorithms, qop, stale);
+ * - Hikvision: `GET /SDK/activateStatus` (activation) and an unauthenticated `GET /ISAPI/Security/userCheck`
+ *   (its 401 carries the lock state and the Digest challenge of the login we would make);
+ * - Axis: `POST /axis-cgi/basicdeviceinfo.cgi` getAllUnrestrictedProperties (anonymous on AXIS OS 8.40+);
+ * - Dahua: the challenge of `GET /cgi-bin/magicBox.cgi?action=getSystemInfo` — never the RPC2 login step, which
+ *   IS a login call even with an empty password.
+ */
+import { parseActivateStatus, parseUserCheck } from '../protocols/hikvision/index.js';
+import { buildBasicDeviceInfoRequest, parseBasicDeviceInfo } from '../protocols/axis/index.js';
+import { matchRealm, matchServerHeader } from './matchers/index.js';
+import { HttpTransportError, type HttpResponse } from '../transport/http.js';
+import type { ProbeContext } from './onvif-probe.js';
+import { schemeFromChallenges, toOfferedChallenges } from './onvif-probe.js';
+import { emptyProbeResult, type ProbeResult } from './types.js';
+import type { Evidence } from '../core/device.js';
+
+const MAX_BODY = 64 * 1024;
+
+async function get(context: ProbeContext, url: string, method: 'GET' | 'POST' = 'GET', body?: string, contentType?: string): Promise<HttpResponse> {
+  return context.http.request({
+    url,
+    method,
+    ...(body !== undefined ? { body, headers: { 'Content-Type': contentType ?? 'application/json' } } : {}),
+    timeoutMs: context.timeoutMs,
+    maxBodyBytes: MAX_BODY,
+  });
+}
+
+function note(result: ProbeResult, error: unknown, what: string): void {
+  const code = error instanceof HttpTransportError ? `http-${error.code}` : ((error as { code?: string }).code ?? 'probe-failed');
+  result.warnings.push({ message: `${what} failed: ${(error as Error).message}`, code });
+}
+
+/** Evidence from a response's Server and WWW-Authenticate headers. */
+export function headerEvidence(response: HttpResponse, source: Evidence['source']): Evidence[] {
+  const out: Evidence[] = [];
+  for (const server of response.headers['server'] ?? []) {
+    out.push({ source, field: 'server', value: server });
+    const hint = matchServerHeader(server);
+    if (hint.vendor) out.push({ source, field: 'vendor-hint', value: hint.vendor });
+  }
+  for (const challenge of toOfferedChallenges(response.headers['www-authenticate'] ?? [])) {
+    if (!challenge.realm) continue;
+    out.push({ source, field: 'realm', value: challenge.realm });
+    const realm = matchRealm(challenge.realm);
+    if (realm.vendor) out.push({ source, field: 'vendor-hint', value: realm.vendor });
+    if (realm.serial) out.push({ source, field: 'serial-hint', value: realm.serial });
+    if (realm.model) out.push({ source, field: 'model-hint', value: realm.model });
+    if (realm.mac) out.push({ source, field: 'mac-hint', value: realm.mac });
+  }
+  return out;
+}
+
+export async function probeHttpRoot(context: ProbeContext, baseUrl: string): Promise<ProbeResult> {
+  const result = emptyProbeResult();
+  try {
+    const response = await get(context, new URL('/', baseUrl).toString());
+    result.evidence.push(...headerEvidence(response, 'http'));
+    if (response.certificateSha256) result.certificateSha256 = response.certificateSha256;
+  } catch (error) {
+    note(result, error, 'HTTP root probe');
+  }
+  return result;
+}
+
+export async function probeHikvision(context: ProbeContext, baseUrl: string): Promise<ProbeResult> {
+  const result = emptyProbeResult();
+  try {
+    const response = await get(context, new URL('/SDK/activateStatus', baseUrl).toString());
+    if (response.statusCode === 200) {
+      const status = parseActivateStatus(response.body.toString('utf8'));
+      if (status.activated !== undefined && status.activated !== null) {
+        result.activated = status.activated;
+        result.evidence.push({ source: 'isapi', field: 'activated', value: String(status.activated) });
+      }
+    }
+  } catch (error) {
+    note(result, error, 'Hikvision activateStatus');
+  }
+  const userCheckUrl = new URL('/ISAPI/Security/userCheck', baseUrl).toString();
+  try {
+    // No Authorization header: a 401 here is not a failed login, and its body says whether the device is locked.
+    const response = await get(context, userCheckUrl);
+    result.evidence.push(...headerEvidence(response, 'isapi'));
+    if (response.statusCode === 401) {
+      const challenges = toOfferedChallenges(response.headers['www-authenticate'] ?? []);
+      result.services.push({ kind: 'hikvision-isapi', url: userCheckUrl, method: 'GET', scheme: schemeFromChallenges(challenges), challenges });
+      const check = safe(() => parseUserCheck(response.body.toString('utf8')));
+      if (check?.lockStatus) {
+        const locked = /^lock(ed)?$/i.test(check.lockStatus);
+        result.lock = { state: locked ? 'locked' : 'unlocked', remainingAttempts: check.retryLoginTime ?? null, unlockInSeconds: locked ? (check.unlockTimeSeconds ?? null) : null };
+      }
+    }
+  } catch (error) {
+    note(result, error, 'Hikvision userCheck (anonymous)');
+  }
+  return result;
+}
+
+export async function probeAxis(context: ProbeContext, baseUrl: string): Promise<ProbeResult> {
+  const result = emptyProbeResult();
+  try {
+    const response = await get(context, new URL('/axis-cgi/basicdeviceinfo.cgi', baseUrl).toString(), 'POST', buildBasicDeviceInfoRequest());
+    if (response.statusCode === 200) {
+      const info = parseBasicDeviceInfo(response.body.toString('utf8'));
+      if (info.brand) result.evidence.push({ source: 'axis', field: 'vendor', value: info.brand });
+      if (info.prodNbr) result.evidence.push({ source: 'axis', field: 'model', value: info.prodNbr });
+      if (info.version) result.evidence.push({ source: 'axis', field: 'firmware', value: info.version });
+      if (info.serialNumber) {
+        result.evidence.push({ source: 'axis', field: 'serial', value: info.serialNumber });
+        // The Axis serial number is the MAC address.
+        result.evidence.push({ source: 'axis', field: 'mac', value: info.serialNumber });
+      }
+    }
+  } catch (error) {
+    note(result, error, 'Axis basicdeviceinfo');
+  }
+  return result;
+}
+
+export async function probeDahua(context: ProbeContext, baseUrl: string): Promise<ProbeResult> {
+  const result = emptyProbeResult();
+  const url = new URL('/cgi-bin/magicBox.cgi?action=getSystemInfo', baseUrl).toString();
+  try {
+    const response = await get(context, url);
+    result.evidence.push(...headerEvidence(response, 'http'));
+    if (response.statusCode === 401) {
+      const challenges = toOfferedChallenges(response.headers['www-authenticate'] ?? []);
+      result.services.push({ kind: 'dahua-cgi', url, method: 'GET', scheme: schemeFromChallenges(challenges), challenges });
+    }
+  } catch (error) {
+    note(result, error, 'Dahua magicBox challenge');
+  }
+  return result;
+}
+
+function safe<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The terminal UI: watch the network appear, choose devices, knock once, export. Renders UiState; every change
+ * comes through reduce() from a ScanEvent or a key press. Network work happens in the core via UiSession.
+ */
+import React, { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { PasswordInput, TextInput } from '@inkjs/ui';
+import { initialState, reduce } from './state.js';
+import type { UiSession } from './session.js';
+import { DeviceTable } from './components/DeviceTable.js';
+import { DetailPane } from './components/DetailPane.js';
+import { PlanView } from './components/PlanView.js';
+import { Secret } from '../guard/secret.js';
+import type { CredentialBook, CredentialEntry } from '../guard/credentials.js';
+import type { AttemptView } from '../guard/ledger.js';
+import { identityKeys } from '../guard/planner.js';
+
+export interface AppProps {
+  session: UiSession;
+  /** What is being scanned, for the header. */
+  scope: { interfaces: string[]; targets: number };
+  defaultUser?: string;
+  fileEntries?: CredentialEntry[];
+  history(keys: string[]): AttemptView[];
+  colour: boolean;
+  now?: () => number;
+}
+
+type CredentialStep = 'user' | 'password';
+
+export function App({ session, scope, defaultUser, fileEntries, history, colour, now = Date.now }: AppProps): React.ReactElement {
+  const [state, dispatch] = useReducer(reduce, undefined, initialState);
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [size, setSize] = useState({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+  const [tick, setTick] = useState(0);
+  const [credentialStep, setCredentialStep] = useState<CredentialStep>('user');
+  const [username, setUsername] = useState(defaultUser ?? '');
+  const [busy, setBusy] = useState(false);
+  const [exportKind, setExportKind] = useState<'csv' | 'json'>('csv');
+  const scanGeneration = useRef(0);
+
+  useEffect(() => {
+    const onResize = (): void => setSize({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+
+  const startScan = useCallback(() => {
+    const generation = ++scanGeneration.current;
+    dispatch({ type: 'rescan', nowMs: now() });
+    void (async () => {
+      try {
+        for await (const event of session.scan()) {
+          if (generation !== scanGeneration.current) continue;
+          dispatch({ type: 'event', event, nowMs: now() });
+        }
+      } catch (error) {
+        dispatch({ type: 'message', text: `scan failed: ${(error as Error).message}` });
+      }
+    })();
+  }, [session, now]);
+
+  useEffect(() => {
+    startScan();
+    const timer = setInterval(() => setTick((t) => t + 1), 250);
+    return () => clearInterval(timer);
+  }, [startScan]);
+
+  const targetsOrSelection = (): string[] => (state.selected.length > 0 ? state.selected : state.devices[state.cursor] ? [state.devices[state.cursor]!.id] : []);
+
+  const requestPlan = async (book: CredentialBook): Promise<void> => {
+    setBusy(true);
+    dispatch({ type: 'message', text: 'Planning: no credential is sent until you confirm…' });
+    await session.plan(book, targetsOrSelection());
+    setBusy(false);
+    dispatch({ type: 'message', text: null });
+    dispatch({ type: 'open', screen: 'plan' });
+  };
+
+  useInput((input, key) => {
+    if (state.screen === 'credentials' || state.screen === 'export') {
+      if (key.escape) dispatch({ type: 'close' });
+      return;
+    }
+    if (state.screen === 'plan') {
+      if (input === 'y' && state.plan && state.plan.some((p) => p.action === 'attempt')) {
+        dispatch({ type: 'close' });
+        dispatch({ type: 'message', text: 'Logging in: one attempt per device…' });
+        void session.confirm(true).then(() => dispatch({ type: 'message', text: 'Logins done. e exports the Milestone CSV.' }));
+      } else if (input === 'n' || key.escape) {
+        void session.confirm(false);
+        dispatch({ type: 'close' });
+        dispatch({ type: 'message', text: 'Cancelled: no credential was sent.' });
+      }
+      return;
+    }
+    if (state.screen === 'detail' || state.screen === 'help') {
+      if (key.escape || key.return || input === 'q' || input === '?') dispatch({ type: 'close' });
+      return;
+    }
+    if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1 });
+    else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1 });
+    else if (input === ' ') dispatch({ type: 'toggle-select' });
+    else if (input === 'a') dispatch({ type: 'select-all' });
+    else if (key.return && state.devices[state.cursor]) dispatch({ type: 'open', screen: 'detail' });
+    else if (input === '?') dispatch({ type: 'open', screen: 'help' });
+    else if (input === 'r') {
+      session.finish();
+      startScan();
+    } else if (input === 'l') {
+      if (busy || state.phase === 'login') return;
+      if (state.phase === 'discovery' || state.phase === 'fingerprint' || state.phase === 'idle') {
+        dispatch({ type: 'message', text: 'Wait for the scan to finish identifying devices before logging in.' });
+        return;
+      }
+      if (state.phase === 'done') {
+        dispatch({ type: 'message', text: 'This scan has ended; press r to rescan, then l.' });
+        return;
+      }
+      if (fileEntries && fileEntries.length > 0) {
+        void requestPlan({ defaultSet: null, entries: fileEntries });
+        return;
+      }
+      setCredentialStep('user');
+      dispatch({ type: 'open', screen: 'credentials' });
+    } else if (input === 'e') {
+      dispatch({ type: 'open', screen: 'export' });
+    } else if (input === 'q') {
+      session.finish();
+      exit();
+    }
+  });
+
+  const elapsed = state.startedAtMs === null ? 0 : ((state.finishedAtMs ?? now()) - state.startedAtMs) / 1000;
+  void tick;
+  const channels = Object.entries(state.channelCounts).map(([c, n]) => `${c} ${n}`).join('  ') || 'none yet';
+  const tableHeight = Math.max(3, size.rows - 8);
+  const current = state.devices[state.cursor];
+  const phaseLabel = state.phase === 'ready' ? 'ready — select devices, l to log in' : state.phase === 'login' ? 'logging in' : state.phase;
+
+  return (
+    <Box flexDirection="column" width={size.columns}>
+      <Text>
+        <Text bold>oneknock</Text>
+        {`  ${phaseLabel}  ${elapsed.toFixed(1)} s  |  ${scope.interfaces.length > 0 ? `interfaces ${scope.interfaces.join(',')}` : 'no multicast'}  |  targets ${scope.targets}  |  ${state.devices.length} device(s): ${channels}`}
+      </Text>
+      {state.screen === 'detail' && current ? (
+        <DetailPane device={current} history={history(identityKeys(current))} />
+      ) : state.screen === 'plan' && state.plan ? (
+        <PlanView plan={state.plan} />
+      ) : state.screen === 'help' ? (
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text bold>Keys</Text>
+          <Text>↑/↓ or k/j move   space select   a select all   enter details   r rescan</Text>
+          <Text>l log in to the selected devices (or the one under the cursor): one attempt each, after a plan you confirm</Text>
+          <Text>e export JSON or Milestone CSV   ? help   q quit</Text>
+          <Text dimColor>No credential is ever sent during the scan. A device whose last attempt failed is skipped until "oneknock ledger forget".</Text>
+        </Box>
+      ) : (
+        <DeviceTable devices={state.devices} cursor={state.cursor} selected={state.selected} remaining={state.remaining} width={size.columns} height={tableHeight} colour={colour} />
+      )}
+      {state.screen === 'credentials' ? (
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text bold>{`Credential set for ${targetsOrSelection().length} device(s) — each gets exactly one attempt`}</Text>
+          {credentialStep === 'user' ? (
+            <Box>
+              <Text>Username: </Text>
+              <TextInput defaultValue={username} placeholder="admin" onSubmit={(value) => { if (value.trim()) { setUsername(value.trim()); setCredentialStep('password'); } }} />
+            </Box>
+          ) : (
+            <Box>
+              <Text>{`Password for ${username}: `}</Text>
+              <PasswordInput onSubmit={(value) => {
+                if (!value) return;
+                dispatch({ type: 'close' });
+                void requestPlan({ defaultSet: { username, password: new Secret(value), origin: 'terminal UI' }, entries: [] });
+              }} />
+            </Box>
+          )}
+          <Text dimColor>enter: next   esc: cancel</Text>
+        </Box>
+      ) : null}
+      {state.screen === 'export' ? (
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text bold>{`Export ${exportKind === 'csv' ? 'Milestone XProtect CSV (devices whose login succeeded; holds passwords, written 0600)' : 'JSON document'}`}</Text>
+          <Box>
+            <Text>Path: </Text>
+            <TextInput
+              key={exportKind}
+              defaultValue={exportKind === 'csv' ? 'oneknock-xprotect.csv' : 'oneknock-scan.json'}
+              onChange={(value) => {
+                if (value.endsWith('.json') && exportKind !== 'json') setExportKind('json');
+                if (value.endsWith('.csv') && exportKind !== 'csv') setExportKind('csv');
+              }}
+              onSubmit={(value) => {
+                try {
+                  const count = value.endsWith('.json') ? session.exportJson(value) : session.exportCsv(value);
+                  dispatch({ type: 'message', text: `Wrote ${count} device(s) to ${value} (mode 0600).` });
+                } catch (error) {
+                  dispatch({ type: 'message', text: `Export failed: ${(error as Error).message}` });
+                }
+                dispatch({ type: 'close' });
+              }}
+            />
+          </Box>
+          <Text dimColor>a path ending .json writes the JSON document, otherwise the CSV   enter: write   esc: cancel</Text>
+        </Box>
+      ) : null}
+      {state.message ? <Text color={colour ? 'cyan' : undefined}>{state.message}</Text> : null}
+      {state.warnings.length > 0 ? <Text dimColor>{`${state.warnings.length} warning(s); last: ${state.warnings.at(-1)!.address ?? ''} ${state.warnings.at(-1)!.message}`.slice(0, size.columns)}</Text> : null}
+      <Text dimColor>{'↑↓ move  space select  a all  enter details  l log in  e export  r rescan  ? help  q quit'.slice(0, size.columns)}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,38 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { Device } from '../../core/device.js';
+import type { AttemptView } from '../../guard/ledger.js';
+
+export function DetailPane({ device, history }: { device: Device; history: AttemptView[] }): React.ReactElement {
+  const l = device.lockout;
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>{`${device.vendor ?? 'Unknown vendor'} ${device.model ?? ''}  ${device.id}`}</Text>
+      <Text>{`Addresses: ${device.addresses.join(', ')}   MAC: ${device.mac ?? '-'}   Serial: ${device.serial ?? '-'}`}</Text>
+      <Text>{`Firmware: ${device.firmware ?? '-'}   Activated: ${device.activated === null ? 'unknown' : device.activated ? 'yes' : 'no'}   Found by: ${device.discoveredBy.join(', ')}`}</Text>
+      <Text bold>Lockout</Text>
+      <Text>{l.policy}</Text>
+      <Text>{`State: ${l.state}${l.remainingAttempts !== null ? `, ${l.remainingAttempts} attempt(s) left` : ''}${l.unlockInSeconds ? `, unlocks in ${l.unlockInSeconds} s` : ''}   Can be disabled: ${l.canDisable === null ? 'unknown' : l.canDisable ? 'yes' : 'no'}`}</Text>
+      {l.disableHint ? <Text>{`Where: ${l.disableHint}`}</Text> : null}
+      {device.onvif ? (
+        <>
+          <Text bold>ONVIF</Text>
+          <Text>{`XAddrs: ${device.onvif.xaddrs.join(' ')}`}</Text>
+          <Text>{`Clock offset: ${device.onvif.clockOffsetMs === null ? 'unknown' : `${device.onvif.clockOffsetMs} ms`}`}</Text>
+        </>
+      ) : null}
+      <Text bold>{`Evidence (${device.evidence.length})`}</Text>
+      {device.evidence.slice(0, 30).map((e, i) => (
+        <Text key={i}>{`  ${e.source.padEnd(14)} ${e.field.padEnd(16)} ${e.value}${e.verified ? '  ✓ verified' : ''}`}</Text>
+      ))}
+      <Text bold>Login</Text>
+      <Text>{`${device.login.status}${device.login.method ? ` via ${device.login.method}` : ''}${device.login.reason ? `: ${device.login.reason}` : ''}`}</Text>
+      <Text bold>{`Ledger history (${history.length})`}</Text>
+      {history.length === 0 ? <Text dimColor>  no recorded attempts</Text> : null}
+      {history.map((a) => (
+        <Text key={a.attempt}>{`  ${a.at}  ${a.method}  ${a.username}  ${a.status ?? 'no outcome (counts as spent)'}${a.forgotten ? '  (forgotten)' : ''}`}</Text>
+      ))}
+      <Text dimColor>esc/enter: back</Text>
+    </Box>
+  );
+}

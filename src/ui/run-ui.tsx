@@ -1,0 +1,39 @@
+/** Entry point of the terminal UI; imported lazily by cli.ts only on a TTY (JSON mode never loads React). */
+import React from 'react';
+import { render } from 'ink';
+import { App } from './App.js';
+import { createUiSession } from './session.js';
+import type { ScanOptions } from '../core/scan.js';
+import { Ledger, blockingAttempt } from '../guard/ledger.js';
+import type { CredentialEntry } from '../guard/credentials.js';
+
+export interface InteractiveOptions {
+  scan: Omit<ScanOptions, 'afterFingerprint'>;
+  ledgerPath: string;
+  defaultUser?: string;
+  fileEntries?: CredentialEntry[];
+}
+
+export async function runInteractive(options: InteractiveOptions): Promise<{ loginFailed: boolean }> {
+  const session = createUiSession({ ...options.scan, ledgerPath: options.ledgerPath });
+  const ledger = new Ledger(options.ledgerPath);
+  const colour = !process.env['NO_COLOR'];
+  const instance = render(
+    <App
+      session={session}
+      scope={{ interfaces: [...new Set(options.scan.interfaces.map((i) => i.name))], targets: options.scan.targets.length }}
+      {...(options.defaultUser ? { defaultUser: options.defaultUser } : {})}
+      {...(options.fileEntries ? { fileEntries: options.fileEntries } : {})}
+      history={(keys) => {
+        const read = ledger.read();
+        void blockingAttempt;
+        return read.attempts.filter((a) => a.keys.some((k) => keys.includes(k)));
+      }}
+      colour={colour}
+    />,
+    { exitOnCtrlC: true },
+  );
+  await instance.waitUntilExit();
+  session.finish();
+  return { loginFailed: session.loginFailed };
+}

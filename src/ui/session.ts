@@ -1,0 +1,138 @@
+/**
+ * The interactive session behind the terminal UI: one scan at a time whose login phase waits for the person —
+ * choose devices and a credential set, see the plan, confirm — as many rounds as they like, until they quit or
+ * rescan. No React here; the UI calls these methods and renders the events.
+ */
+import { runScan, type ScanOptions } from '../core/scan.js';
+import type { PlannedLogin, ScanEvent } from '../core/events.js';
+import { createLoginPhase } from '../core/login-phase.js';
+import type { CredentialBook } from '../guard/credentials.js';
+import type { XprotectRow } from '../output/xprotect-csv.js';
+import { writeXprotectCsv } from '../output/xprotect-csv.js';
+import { ScanDocumentBuilder } from '../output/json.js';
+import { writeFileSync } from 'node:fs';
+
+interface LoginRequest {
+  book: CredentialBook;
+  only: string[];
+}
+
+export interface UiSession {
+  /** Start a scan (stopping the previous one's wait) and stream its events. */
+  scan(): AsyncIterable<ScanEvent>;
+  /** Ask for a plan for these devices with this book; resolves with the plan (no credential sent yet). */
+  plan(book: CredentialBook, only: string[]): Promise<PlannedLogin[]>;
+  /** Answer the pending plan: true sends one attempt per planned device. Resolves when the attempts are done. */
+  confirm(yes: boolean): Promise<void>;
+  /** End the current scan (emits done). */
+  finish(): void;
+  exportCsv(path: string): number;
+  exportJson(path: string): number;
+  /** True once any login was rejected, locked or failed (exit code 3). */
+  readonly loginFailed: boolean;
+}
+
+export function createUiSession(options: Omit<ScanOptions, 'afterFingerprint'> & { ledgerPath: string }): UiSession {
+  const csvRows = new Map<string, XprotectRow>();
+  let builder = new ScanDocumentBuilder();
+  let pendingRequest: ((request: LoginRequest | null) => void) | null = null;
+  const requests: Array<LoginRequest | null> = [];
+  let planReady: ((plan: PlannedLogin[]) => void) | null = null;
+  let confirmation: ((yes: boolean) => void) | null = null;
+  let attemptsDone: (() => void) | null = null;
+  let loginFailed = false;
+
+  const nextRequest = (): Promise<LoginRequest | null> => {
+    const queued = requests.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve) => (pendingRequest = resolve));
+  };
+  const pushRequest = (request: LoginRequest | null): void => {
+    if (pendingRequest) {
+      const resolve = pendingRequest;
+      pendingRequest = null;
+      resolve(request);
+    } else {
+      requests.push(request);
+    }
+  };
+
+  return {
+    get loginFailed() {
+      return loginFailed;
+    },
+    async *scan() {
+      pushRequest(null);
+      requests.length = 0;
+      builder = new ScanDocumentBuilder();
+      const events = runScan({
+        ...options,
+        afterFingerprint: async (context) => {
+          for (;;) {
+            const request = await nextRequest();
+            if (!request) return;
+            const phase = createLoginPhase({
+              book: request.book,
+              ledgerPath: options.ledgerPath,
+              dryRun: false,
+              only: request.only,
+              // The plan itself reaches the UI as a `plan` event (see scan() below); here we only wait for the answer.
+              confirm: () => new Promise<boolean>((resolve) => (confirmation = resolve)),
+              onSucceeded: (item, port) => {
+                if (item.address && item.credentials) csvRows.set(item.id, { address: item.address, port, username: item.credentials.username, password: item.credentials.password, driverId: null });
+              },
+            });
+            await phase.run(context);
+            attemptsDone?.();
+            attemptsDone = null;
+          }
+        },
+      });
+      for await (const event of events) {
+        builder.add(event);
+        if (event.type === 'login' && ['rejected', 'locked', 'error'].includes(event.status)) loginFailed = true;
+        if (event.type === 'plan') {
+          planReady?.(event.logins);
+          planReady = null;
+        }
+        yield event;
+      }
+    },
+    plan(book, only) {
+      return new Promise((resolve) => {
+        planReady = resolve;
+        pushRequest({ book, only });
+      });
+    },
+    confirm(yes) {
+      return new Promise((resolve) => {
+        if (!confirmation) {
+          resolve();
+          return;
+        }
+        attemptsDone = resolve;
+        const answer = confirmation;
+        confirmation = null;
+        answer(yes);
+        if (!yes) {
+          attemptsDone = null;
+          resolve();
+        }
+      });
+    },
+    finish() {
+      confirmation?.(false);
+      confirmation = null;
+      pushRequest(null);
+    },
+    exportCsv(path) {
+      writeXprotectCsv(path, [...csvRows.values()]);
+      return csvRows.size;
+    },
+    exportJson(path) {
+      const document = builder.build();
+      writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
+      return document.devices.length;
+    },
+  };
+}

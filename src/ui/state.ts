@@ -1,0 +1,110 @@
+/**
+ * The terminal UI's state: a pure reducer over ScanEvent plus the user's own actions (STYLE.md §14).
+ * Components only render this; the scan runs in the core.
+ */
+import type { Device } from '../core/device.js';
+import type { PlannedLogin, ScanEvent, ScanPhase } from '../core/events.js';
+
+export type Screen = 'scan' | 'detail' | 'credentials' | 'plan' | 'export' | 'help';
+
+export interface UiState {
+  devices: Device[];
+  warnings: Array<{ address: string | null; message: string }>;
+  /** 'ready': fingerprinting finished and the scan waits for the person (log in, export, rescan, quit). */
+  phase: ScanPhase | 'idle' | 'ready' | 'done';
+  startedAtMs: number | null;
+  finishedAtMs: number | null;
+  /** Discovery channel → devices found by it. */
+  channelCounts: Record<string, number>;
+  cursor: number;
+  selected: string[];
+  screen: Screen;
+  plan: PlannedLogin[] | null;
+  remaining: Record<string, number | null>;
+  message: string | null;
+}
+
+export type UiAction =
+  | { type: 'event'; event: ScanEvent; nowMs: number }
+  | { type: 'move'; delta: number }
+  | { type: 'toggle-select' }
+  | { type: 'select-all' }
+  | { type: 'open'; screen: Screen }
+  | { type: 'close' }
+  | { type: 'message'; text: string | null }
+  | { type: 'rescan'; nowMs: number };
+
+export function initialState(): UiState {
+  return { devices: [], warnings: [], phase: 'idle', startedAtMs: null, finishedAtMs: null, channelCounts: {}, cursor: 0, selected: [], screen: 'scan', plan: null, remaining: {}, message: null };
+}
+
+/** Stable row order: by first address, numerically for IPv4, so rows do not jump as events arrive. */
+export function compareDevices(a: Device, b: Device): number {
+  return addressKey(a.addresses[0] ?? '').localeCompare(addressKey(b.addresses[0] ?? '')) || a.id.localeCompare(b.id);
+}
+
+function addressKey(address: string): string {
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  if (v4) return `4:${v4.slice(1).map((o) => o.padStart(3, '0')).join('.')}`;
+  return `6:${address}`;
+}
+
+function countChannels(devices: Device[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const device of devices) for (const channel of device.discoveredBy) counts[channel] = (counts[channel] ?? 0) + 1;
+  return counts;
+}
+
+function reduceEvent(state: UiState, event: ScanEvent, nowMs: number): UiState {
+  switch (event.type) {
+    case 'device': {
+      const drop = new Set([...(event.mergedIds ?? []), ...(event.previousId ? [event.previousId] : [])]);
+      const devices = state.devices.filter((d) => d.id !== event.device.id && !drop.has(d.id));
+      devices.push(event.device);
+      devices.sort(compareDevices);
+      const selected = state.selected.map((id) => (drop.has(id) ? event.device.id : id)).filter((id, i, all) => all.indexOf(id) === i);
+      return { ...state, devices, selected, channelCounts: countChannels(devices) };
+    }
+    case 'login':
+      return { ...state, remaining: { ...state.remaining, [event.id]: event.remainingAttempts ?? null } };
+    case 'warning':
+      return { ...state, warnings: [...state.warnings, { address: event.address, message: event.message }].slice(-200) };
+    case 'phase':
+      if (event.state === 'started') return { ...state, phase: event.phase, startedAtMs: state.startedAtMs ?? nowMs };
+      return event.phase === 'fingerprint' || event.phase === 'login' ? { ...state, phase: 'ready', finishedAtMs: event.phase === 'fingerprint' ? nowMs : state.finishedAtMs } : state;
+    case 'plan':
+      return { ...state, plan: event.logins };
+    case 'done':
+      return { ...state, phase: 'done', finishedAtMs: nowMs };
+  }
+}
+
+export function reduce(state: UiState, action: UiAction): UiState {
+  switch (action.type) {
+    case 'event':
+      return reduceEvent(state, action.event, action.nowMs);
+    case 'move': {
+      const max = Math.max(0, state.devices.length - 1);
+      return { ...state, cursor: Math.min(max, Math.max(0, state.cursor + action.delta)) };
+    }
+    case 'toggle-select': {
+      const device = state.devices[state.cursor];
+      if (!device) return state;
+      const selected = state.selected.includes(device.id) ? state.selected.filter((id) => id !== device.id) : [...state.selected, device.id];
+      return { ...state, selected };
+    }
+    case 'select-all': {
+      const all = state.devices.map((d) => d.id);
+      const everything = all.length > 0 && all.every((id) => state.selected.includes(id));
+      return { ...state, selected: everything ? [] : all };
+    }
+    case 'open':
+      return { ...state, screen: action.screen };
+    case 'close':
+      return { ...state, screen: 'scan' };
+    case 'message':
+      return { ...state, message: action.text };
+    case 'rescan':
+      return { ...initialState(), selected: state.selected, startedAtMs: action.nowMs };
+  }
+}
