@@ -11,7 +11,7 @@ import { selectInterfaces } from './transport/interfaces.js';
 import { ScanDocumentBuilder } from './output/json.js';
 import { formatNdjsonLine } from './output/ndjson.js';
 import { formatDeviceTable } from './output/table.js';
-import { startFleet, type Fleet } from './simulator/fleet.js';
+import { defaultFleetProfiles, startFleet, type Fleet } from './simulator/fleet.js';
 import { createLoginPhase, type ConfirmationOutcome } from './core/login-phase.js';
 import { loadCredentialsFile, passwordFromEnv, passwordFromStdin, type CredentialBook, type CredentialEntry } from './guard/credentials.js';
 import { Ledger, defaultLedgerPath } from './guard/ledger.js';
@@ -207,11 +207,30 @@ async function demoCommand(flags: ScanFlags): Promise<number> {
   }
 }
 
-async function simulateCommand(flags: { subnet: string; controlPort: string; profile: string[] }): Promise<number> {
+interface SimulateFlags {
+  subnet: string;
+  controlPort: string;
+  profile: string[];
+  count?: string;
+  httpPort?: string;
+  multicastInterface?: string;
+}
+
+function repeatProfiles(profiles: string[] | undefined, count: number): string[] {
+  const base = profiles ?? defaultFleetProfiles();
+  return Array.from({ length: count }, (_, i) => base[i % base.length]!);
+}
+
+async function simulateCommand(flags: SimulateFlags): Promise<number> {
+  const profiles = flags.profile.length > 0 ? flags.profile : undefined;
+  const count = flags.count ? positiveInt('--count', flags.count, 4000) : undefined;
   const fleet = await startFleet({
     subnet: flags.subnet,
+    ...(count ? { profiles: repeatProfiles(profiles, count) } : {}),
+    ...(flags.httpPort !== undefined ? { httpPort: Number(flags.httpPort) } : {}),
+    ...(flags.multicastInterface ? { multicast: { interfaceAddress: flags.multicastInterface } } : {}),
     control: { address: '127.0.0.1', port: Number(flags.controlPort) },
-    ...(flags.profile.length > 0 ? { profiles: flags.profile } : {}),
+    ...(profiles && !count ? { profiles } : {}),
   });
   console.log(`Simulated fleet running (loopback only). Ctrl-C stops it.`);
   for (const device of fleet.devices) {
@@ -281,7 +300,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--subnet <a.b.c>', 'first three octets of the loopback addresses', '127.77.0')
     .option('--control-port <port>', 'port of the counters API on 127.0.0.1', '0')
     .option('--profile <name>', 'only these profiles (fixtures/profiles); repeatable', collect, [])
-    .action((flags: { subnet: string; controlPort: string; profile: string[] }) => {
+    .option('--count <n>', 'this many devices, cycling through the profiles (addresses continue past .255 into the next /24)')
+    .option('--http-port <port>', 'HTTP port of every device (default 80 as root, else ephemeral)')
+    .option('--multicast-interface <address>', 'also answer multicast probes on the interface with this address (for network-namespace tests only)')
+    .action((flags: SimulateFlags) => {
       result = simulateCommand(flags);
     });
   const ledgerCommand = program.command('ledger').description('the attempt ledger: every login attempt ever sent');

@@ -10,6 +10,10 @@ import type { ScanEvent } from './events.js';
 import { AsyncQueue, Limiter } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext, MulticastInterface } from '../discovery/types.js';
 import { wsDiscoveryChannel } from '../discovery/ws-discovery.js';
+import { sadpChannel } from '../discovery/sadp.js';
+import { dhipChannel } from '../discovery/dhip.js';
+import { ssdpChannel } from '../discovery/ssdp.js';
+import { mdnsChannel } from '../discovery/mdns.js';
 import { fingerprintDevice, refreshIdentity, type FingerprintState } from '../fingerprint/fingerprint.js';
 
 export interface ScanOptions {
@@ -42,7 +46,7 @@ export interface ScanContext {
   signal: AbortSignal;
 }
 
-export const DEFAULT_CHANNELS: DiscoveryChannelRunner[] = [wsDiscoveryChannel];
+export const DEFAULT_CHANNELS: DiscoveryChannelRunner[] = [wsDiscoveryChannel, sadpChannel, dhipChannel, ssdpChannel, mdnsChannel];
 
 export async function* runScan(options: ScanOptions): AsyncGenerator<ScanEvent, void, undefined> {
   const queue = new AsyncQueue<ScanEvent>();

@@ -9,6 +9,7 @@ import { openUdpSocket, type UdpEndpoint, type UdpSocketFactory } from '../trans
 import type { SimulatorProfile } from './profile.js';
 import { editElement, loadCapture, rewriteServiceUrls, setElementText } from './templates.js';
 import { verifyDigest, verifyUsernameToken, type CredentialCheck } from './verify-credentials.js';
+import { responderDeviceInfo, startDiscoveryResponders, ssdpDescriptionXml, subscribeMulticastGroup, SSDP_DESCRIPTION_PATH, type Responder } from './responders/index.js';
 
 export interface DeviceCounters {
   anonymousRequests: number;
@@ -34,6 +35,8 @@ export interface DeviceOptions {
   udpFactory?: UdpSocketFactory;
   /** Upper bound of the random WS-Discovery answer delay (ONVIF APP_MAX_DELAY is 500 ms). */
   maxAnswerDelayMs?: number;
+  /** Also answer multicast probes on the interface with this address (network-namespace tests only). */
+  multicast?: { interfaceAddress: string };
 }
 
 interface LockEntry {
@@ -63,6 +66,9 @@ export class SimulatedDevice {
   private readonly udpFactory: UdpSocketFactory;
   private readonly maxAnswerDelayMs: number;
   private udp: UdpEndpoint | null = null;
+  private readonly multicast: { interfaceAddress: string } | undefined;
+  private responders: Responder | null = null;
+  private wsGroup: { close(): Promise<void> } | null = null;
   private http: Server | null = null;
   private readonly locks = new Map<string, LockEntry>();
   private readonly issuedNonces = new Set<string>();
@@ -75,6 +81,7 @@ export class SimulatedDevice {
     this.password = profile.account.password ?? options.password;
     this.udpFactory = options.udpFactory ?? openUdpSocket;
     this.maxAnswerDelayMs = options.maxAnswerDelayMs ?? 40;
+    this.multicast = options.multicast;
   }
 
   get host(): string {
@@ -109,15 +116,36 @@ export class SimulatedDevice {
     if (bound && typeof bound === 'object') this.httpPort = bound.port;
     if (this.profile.startLocked) this.lockAll();
     if (this.profile.channels.includes('ws-discovery')) {
-      this.udp = await this.udpFactory({ type: this.address.includes(':') ? 'udp6' : 'udp4', bindAddress: this.address, port: 3702 });
+      // reuseAddr: a fleet multicast hub binds the group address on the same port.
+      this.udp = await this.udpFactory({ type: this.address.includes(':') ? 'udp6' : 'udp4', bindAddress: this.address, port: 3702, reuseAddr: true });
       this.udp.onMessage((message) => this.handleDiscovery(message.data, message.address, message.port));
       this.udp.onError(() => undefined);
+      if (this.multicast) {
+        this.wsGroup = await subscribeMulticastGroup(
+          { udpFactory: this.udpFactory, group: '239.255.255.250', port: 3702, interfaceAddress: this.multicast.interfaceAddress },
+          (message) => this.handleDiscovery(message.data, message.address, message.port),
+        );
+      }
     }
+    this.responders = await startDiscoveryResponders({
+      device: responderDeviceInfo(this.profile, this.address, this.httpPort),
+      udpFactory: this.udpFactory,
+      channels: this.profile.channels,
+      ...(this.multicast ? { multicast: this.multicast } : {}),
+      onProbe: ({ source, credentialed }) => {
+        this.counters.discoveryProbes += 1;
+        if (credentialed) this.noteCredentialed(source);
+      },
+    });
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    await this.responders?.close();
+    this.responders = null;
+    await this.wsGroup?.close();
+    this.wsGroup = null;
     await this.udp?.close();
     this.udp = null;
     const http = this.http;
@@ -135,6 +163,11 @@ export class SimulatedDevice {
   }
 
   // ---- WS-Discovery -------------------------------------------------------------------------------------
+
+  /** Answer a WS-Discovery datagram (from the device's own socket, or relayed by the fleet's multicast hub). */
+  answerDiscovery(data: Buffer, address: string, port: number): void {
+    this.handleDiscovery(data, address, port);
+  }
 
   private handleDiscovery(data: Buffer, address: string, port: number): void {
     const text = data.toString('utf8');
@@ -206,6 +239,10 @@ export class SimulatedDevice {
     const server = this.profile.http?.server;
     if (server) res.setHeader('Server', server);
 
+    if (req.method === 'GET' && url.pathname === SSDP_DESCRIPTION_PATH && this.profile.channels.includes('ssdp')) {
+      this.send(res, 200, 'text/xml; charset="utf-8"', ssdpDescriptionXml(responderDeviceInfo(this.profile, this.address, this.httpPort)));
+      return;
+    }
     const onvifPath = this.profile.onvif?.path ?? '/onvif/device_service';
     if (req.method === 'POST' && this.profile.onvif && url.pathname === onvifPath) {
       await this.handleOnvif(req, res, body, source);

@@ -23,6 +23,11 @@ export interface FleetOptions {
   maxAnswerDelayMs?: number;
   /** Start the control API on this address:port (port 0 = ephemeral). */
   control?: { address: string; port: number };
+  /**
+   * Also answer multicast probes arriving on the interface with this IPv4 address. Only ever used inside a
+   * network namespace a test created (never on the machine's real interfaces).
+   */
+  multicast?: { interfaceAddress: string };
 }
 
 export interface DeviceReport {
@@ -54,8 +59,33 @@ export function defaultHttpPort(): number {
   return typeof process.getuid === 'function' && process.getuid() === 0 ? 80 : 0;
 }
 
+/** The index-th host from subnet.first, skipping .0 and .255 so large fleets continue into the next /24. */
+export function hostAddress(subnet: string, first: number, index: number): string {
+  const [a, b, c] = subnet.split('.').map(Number) as [number, number, number];
+  let value = a * 16_777_216 + b * 65_536 + c * 256 + first;
+  for (let i = 0; i < index; i++) {
+    value += 1;
+    while (value % 256 === 0 || value % 256 === 255) value += 1;
+  }
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
+/** A second device from the same profile gets its own MAC, serial and endpoint (a different physical camera). */
+function distinctCopy(profile: SimulatorProfile, index: number): SimulatorProfile {
+  const copy = structuredClone(profile);
+  const suffix = (index + 1).toString(16).padStart(4, '0');
+  const macHex = profile.identity.mac.replace(/[^0-9a-f]/gi, '').slice(0, 8) + suffix;
+  copy.identity.mac = macHex.match(/../g)!.join(':');
+  copy.identity.serial = `${profile.identity.serial}-${index + 1}`;
+  if (copy.wsDiscovery && !copy.wsDiscovery.endpointUuid.includes('{mac}')) {
+    copy.wsDiscovery.endpointUuid = copy.wsDiscovery.endpointUuid.replace(/[0-9a-f]{12}$/i, '{mac}');
+  }
+  return copy;
+}
+
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
-  const profiles = (options.profiles ?? defaultFleetProfiles()).map((p) => (typeof p === 'string' ? loadProfile(p) : p));
+  const loaded = (options.profiles ?? defaultFleetProfiles()).map((p) => (typeof p === 'string' ? loadProfile(p) : p));
+  const profiles = loaded.map((profile, index) => (loaded.indexOf(profile) === index && loaded.findIndex((p) => p.name === profile.name) === index ? profile : distinctCopy(profile, index)));
   const subnet = options.subnet ?? '127.77.0';
   const first = options.firstHost ?? 10;
   const devices: SimulatedDevice[] = [];
@@ -80,13 +110,14 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   let control: Server | null = null;
   try {
     for (const [index, profile] of profiles.entries()) {
-      const address = options.addresses?.[index] ?? `${subnet}.${first + index}`;
+      const address = options.addresses?.[index] ?? hostAddress(subnet, first, index);
       const device = new SimulatedDevice(profile, {
         address,
         httpPort: options.httpPort ?? defaultHttpPort(),
         password: options.password ?? DEFAULT_FLEET_PASSWORD,
         udpFactory: options.udpFactory,
         maxAnswerDelayMs: options.maxAnswerDelayMs,
+        ...(options.multicast ? { multicast: options.multicast } : {}),
       });
       devices.push(device);
       await device.start();

@@ -52,9 +52,10 @@ const GENERIC_SERVERS = /^(?:lighttpd|nginx|Apache|Boa|thttpd|mini_httpd|GoAhead
 // Product string of an SSDP SERVER value: "Linux/4.9.94-axis5, UPnP/1.0, Portable SDK for UPnP devices/1.6.22".
 const UPNP_SERVER = /^([^,]*),\s*UPnP\/\d(?:\.\d)?,\s*(.*)$/i;
 
+/** The name before the first "/version" ("Apache/2.4.27 (Unix)" → "Apache"). */
 function productOf(text: string): string | null {
-  const product = /^[^/\s]+(?:\s[^/\s]+)*?(?=\/|$)/.exec(text)?.[0];
-  return product ? product.trim() : null;
+  const product = (text.split('/')[0] ?? '').trim();
+  return product === '' ? null : product;
 }
 
 function matchUpnpServer(os: string, product: string): ServerMatch {

@@ -185,7 +185,7 @@ describe('sadpChannel: what it reports', () => {
 
   it('reports a device heard twice (two interfaces, or unicast and group) once', async () => {
     const udp = new FakeUdp();
-    udp.onSend = (sent) => {
+    udp.onSend = () => {
       for (const socket of udp.sockets) socket.deliver(readCapture(CAMERA_2385), '192.0.2.40', SADP_PORT);
     };
     const { context, observations } = createRecordingContext({
