@@ -63,9 +63,10 @@ export function httpBaseUrl(address: string, onvifUrl: string | null, httpPort: 
   return `http://${host}${httpPort && httpPort !== 80 ? `:${httpPort}` : ''}/`;
 }
 
-/** Which vendor API family the evidence points to (vendor fields first, then realm/Server hints). */
+/** Which vendor API family the evidence points to (vendor fields, then realm/Server hints as weighed by resolveIdentity). */
 export function vendorFamily(evidence: Evidence[]): 'hikvision' | 'axis' | 'dahua' | null {
-  const values = [...evidence.filter((e) => e.field === 'vendor'), ...evidence.filter((e) => e.field === 'vendor-hint')].map((e) => e.value.toLowerCase());
+  const resolved = resolveIdentity(evidence).vendor;
+  const values = [...(resolved ? [resolved] : []), ...evidence.filter((e) => e.field === 'vendor').map((e) => e.value)].map((v) => v.toLowerCase());
   for (const value of values) {
     if (/hikvision|hik-?connect|^hik$/.test(value)) return 'hikvision';
     if (/^axis/.test(value)) return 'axis';

@@ -9,7 +9,6 @@
  */
 import { parseActivateStatus, parseUserCheck } from '../protocols/hikvision/index.js';
 import { buildBasicDeviceInfoRequest, parseBasicDeviceInfo } from '../protocols/axis/index.js';
-import { matchRealm, matchServerHeader } from './matchers/index.js';
 import { HttpTransportError, type HttpResponse } from '../transport/http.js';
 import type { ProbeContext } from './onvif-probe.js';
 import { schemeFromChallenges, toOfferedChallenges } from './onvif-probe.js';
@@ -38,17 +37,11 @@ export function headerEvidence(response: HttpResponse, source: Evidence['source'
   const out: Evidence[] = [];
   for (const server of response.headers['server'] ?? []) {
     out.push({ source, field: 'server', value: server });
-    const hint = matchServerHeader(server);
-    if (hint.vendor) out.push({ source, field: 'vendor-hint', value: hint.vendor });
   }
   for (const challenge of toOfferedChallenges(response.headers['www-authenticate'] ?? [])) {
     if (!challenge.realm) continue;
+    // resolveIdentity weighs realm and Server hints itself (a hex realm alone is weak evidence).
     out.push({ source, field: 'realm', value: challenge.realm });
-    const realm = matchRealm(challenge.realm);
-    if (realm.vendor) out.push({ source, field: 'vendor-hint', value: realm.vendor });
-    if (realm.serial) out.push({ source, field: 'serial-hint', value: realm.serial });
-    if (realm.model) out.push({ source, field: 'model-hint', value: realm.model });
-    if (realm.mac) out.push({ source, field: 'mac-hint', value: realm.mac });
   }
   return out;
 }

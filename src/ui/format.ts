@@ -1,15 +1,12 @@
 /** Pure formatting helpers for the terminal UI (unit-tested without React). */
 import type { Device } from '../core/device.js';
+import { shortPolicy } from '../guard/lockout/lookup.js';
 
 export type Risk = 'high' | 'medium' | 'low' | 'unknown';
 
-/** "5 tries/30 min per IP", "rate-limited", "no lock known". */
+/** "5 tries/30 min per IP", "rate-limited", "no lock known" — the knowledge base's own short form. */
 export function shortLockout(device: Device): string {
-  const l = device.lockout;
-  if (l.scope === 'rate') return `rate-limited${l.lockSeconds ? `/${duration(l.lockSeconds)}` : ''}`;
-  if (l.maxAttempts === null) return 'no lock known';
-  const per = l.scope === 'account' ? 'per account' : 'per IP';
-  return `${l.maxAttempts} tries/${duration(l.lockSeconds)} ${per}`;
+  return shortPolicy(device.lockout);
 }
 
 export function lockoutRisk(device: Device): Risk {
@@ -19,13 +16,6 @@ export function lockoutRisk(device: Device): Risk {
   if ((l.lockSeconds ?? 0) >= 600 && l.scope === 'source-ip') return 'high';
   if ((l.lockSeconds ?? 0) >= 600) return 'medium';
   return 'low';
-}
-
-export function duration(seconds: number | null): string {
-  if (seconds === null) return '?';
-  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
-  if (seconds >= 60) return `${Math.round(seconds / 60)} min`;
-  return `${seconds} s`;
 }
 
 export function deviceState(device: Device): 'locked' | 'not activated' | 'ready' | 'unknown' {
@@ -50,28 +40,42 @@ export interface Column {
   priority: number;
 }
 
-const ALL_COLUMNS: Column[] = [
-  { key: 'select', title: ' ', width: 2, priority: 100 },
-  { key: 'address', title: 'ADDRESS', width: 15, priority: 90 },
-  { key: 'vendor', title: 'VENDOR', width: 10, priority: 80 },
-  { key: 'model', title: 'MODEL', width: 18, priority: 85 },
-  { key: 'firmware', title: 'FIRMWARE', width: 20, priority: 40 },
-  { key: 'mac', title: 'MAC', width: 17, priority: 30 },
-  { key: 'found', title: 'FOUND BY', width: 14, priority: 20 },
-  { key: 'lockout', title: 'LOCKOUT', width: 22, priority: 70 },
-  { key: 'state', title: 'STATE', width: 13, priority: 60 },
-  { key: 'login', title: 'LOGIN', width: 18, priority: 75 },
+interface ColumnSpec extends Column {
+  min: number;
+}
+
+const ALL_COLUMNS: ColumnSpec[] = [
+  { key: 'select', title: ' ', width: 2, min: 2, priority: 100 },
+  { key: 'address', title: 'ADDRESS', width: 15, min: 15, priority: 95 },
+  { key: 'vendor', title: 'VENDOR', width: 10, min: 9, priority: 70 },
+  { key: 'model', title: 'MODEL', width: 20, min: 14, priority: 90 },
+  { key: 'firmware', title: 'FIRMWARE', width: 20, min: 10, priority: 40 },
+  { key: 'mac', title: 'MAC', width: 17, min: 17, priority: 30 },
+  { key: 'found', title: 'FOUND BY', width: 16, min: 8, priority: 20 },
+  { key: 'lockout', title: 'LOCKOUT', width: 22, min: 19, priority: 85 },
+  { key: 'state', title: 'STATE', width: 13, min: 9, priority: 75 },
+  { key: 'login', title: 'LOGIN', width: 18, min: 12, priority: 80 },
 ];
 
-/** Columns that fit `width`, dropping the least important first, in display order. */
+/**
+ * Columns that fit `width`: drop the least important until the minimum widths fit, then widen the most important
+ * ones towards their preferred width. Display order is kept.
+ */
 export function columnsFor(width: number): Column[] {
   const kept = [...ALL_COLUMNS];
-  const total = (): number => kept.reduce((sum, c) => sum + c.width + 1, 0);
-  while (total() > width && kept.length > 3) {
+  const gaps = (): number => kept.length;
+  while (kept.reduce((sum, c) => sum + c.min, 0) + gaps() > width && kept.length > 3) {
     const victim = kept.reduce((low, c) => (c.priority < low.priority ? c : low));
     kept.splice(kept.indexOf(victim), 1);
   }
-  return kept;
+  const widths = new Map(kept.map((c) => [c.key, c.min]));
+  let spare = width - gaps() - kept.reduce((sum, c) => sum + c.min, 0);
+  for (const column of [...kept].sort((a, b) => b.priority - a.priority)) {
+    const grow = Math.max(0, Math.min(spare, column.width - column.min));
+    widths.set(column.key, column.min + grow);
+    spare -= grow;
+  }
+  return kept.map(({ key, title, priority }) => ({ key, title, priority, width: widths.get(key)! }));
 }
 
 export function cellText(device: Device, key: Column['key'], remaining: number | null | undefined, selected: boolean): string {

@@ -2,6 +2,9 @@
  * Two network namespaces joined by a veth pair — a scanner host and a camera LAN — so multicast discovery runs for
  * real without touching the machine's own interfaces. Addresses come from 198.18.0.0/15 (RFC 2544 benchmarking).
  * Everything is removed by destroy(), and names carry the test's pid so parallel files do not collide.
+ *
+ * `ip netns del` only unmounts the namespace: a process still running inside keeps it (and its sockets) alive. So
+ * every child started with spawnIn is tracked, and destroy() kills the ones still running before deleting.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 
@@ -12,13 +15,27 @@ export interface TestNetwork {
   fleetInterface: string;
   scannerAddress: string;
   fleetAddresses: string[];
-  /** Run a command inside a namespace (returns the child; caller bounds it). */
-  spawnIn(namespace: string, command: string, args: string[]): ChildProcess;
+  /**
+   * Give the fleet a second prefix on the same link (subnet.host/24 each) and the scanner an on-link route to it,
+   * as a flat LAN carrying two prefixes does: a dual-homed camera can then answer from both.
+   */
+  addFleetSubnet(subnet: string, hosts: number[]): string[];
+  /** Run a command inside a namespace (returns the child; caller bounds it in time, destroy() kills leftovers). */
+  spawnIn(namespace: string, command: string, args: string[], options?: { env?: NodeJS.ProcessEnv }): ChildProcess;
+  /** Kill leftover children, delete both namespaces (and the veth with them). Safe to call twice. */
   destroy(): void;
 }
 
 function ip(args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
+}
+
+function quietly(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // already gone
+  }
 }
 
 /** Why namespaces cannot be used here, or null when they can. */
@@ -31,6 +48,7 @@ export function namespaceUnavailableReason(): string | null {
     ip(['netns', 'del', probe]);
     return null;
   } catch (error) {
+    quietly(() => ip(['netns', 'del', probe]));
     return `ip netns failed: ${(error as Error).message.split('\n')[0]}`;
   }
 }
@@ -44,15 +62,20 @@ export function createTestNetwork(tag: string, subnet: string, fleetHosts: numbe
   const fleetInterface = `vf${id}`.slice(0, 15);
   const scannerAddress = `${subnet}.1`;
   const fleetAddresses = fleetHosts.map((h) => `${subnet}.${h}`);
+  const children = new Set<ChildProcess>();
   const destroy = (): void => {
-    for (const ns of [scanner, fleet]) {
-      try {
-        ip(['netns', 'del', ns]);
-      } catch {
-        // already gone
-      }
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
+    for (const ns of [scanner, fleet]) quietly(() => ip(['netns', 'del', ns]));
+    // Left in the root namespace when setup failed before the move; deleting one end removes the pair.
+    quietly(() => ip(['link', 'del', scannerInterface]));
   };
+  const addFleetAddresses = (addresses: string[]): void => {
+    for (const address of addresses) ip(['-n', fleet, 'addr', 'add', `${address}/24`, 'dev', fleetInterface]);
+  };
+  // A namespace of the same name can only be a leftover of an earlier run that had this pid and crashed.
+  destroy();
   try {
     ip(['netns', 'add', scanner]);
     ip(['netns', 'add', fleet]);
@@ -60,12 +83,15 @@ export function createTestNetwork(tag: string, subnet: string, fleetHosts: numbe
     ip(['link', 'set', scannerInterface, 'netns', scanner]);
     ip(['link', 'set', fleetInterface, 'netns', fleet]);
     for (const [ns, ifname] of [[scanner, scannerInterface], [fleet, fleetInterface]] as const) {
+      // Without duplicate address detection the IPv6 link-local address is usable at once instead of staying
+      // "tentative" (unbindable) for a second or two, which would turn the scanner's IPv6 probes into warnings.
+      execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', `net.ipv6.conf.${ifname}.accept_dad=0`], { stdio: 'ignore', timeout: 10_000 });
       ip(['-n', ns, 'link', 'set', 'lo', 'up']);
       ip(['-n', ns, 'link', 'set', ifname, 'up']);
       ip(['-n', ns, 'link', 'set', ifname, 'multicast', 'on']);
     }
     ip(['-n', scanner, 'addr', 'add', `${scannerAddress}/24`, 'dev', scannerInterface]);
-    for (const address of fleetAddresses) ip(['-n', fleet, 'addr', 'add', `${address}/24`, 'dev', fleetInterface]);
+    addFleetAddresses(fleetAddresses);
     // Multicast to 239.0.0.0/8 leaves by this interface in both namespaces.
     ip(['-n', scanner, 'route', 'add', '224.0.0.0/4', 'dev', scannerInterface]);
     ip(['-n', fleet, 'route', 'add', '224.0.0.0/4', 'dev', fleetInterface]);
@@ -80,7 +106,19 @@ export function createTestNetwork(tag: string, subnet: string, fleetHosts: numbe
     fleetInterface,
     scannerAddress,
     fleetAddresses,
-    spawnIn: (namespace, command, args) => spawn('ip', ['netns', 'exec', namespace, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    addFleetSubnet(extraSubnet, hosts) {
+      const addresses = hosts.map((h) => `${extraSubnet}.${h}`);
+      addFleetAddresses(addresses);
+      ip(['-n', scanner, 'route', 'add', `${extraSubnet}.0/24`, 'dev', scannerInterface]);
+      return addresses;
+    },
+    spawnIn(namespace, command, args, options = {}) {
+      // `ip netns exec` execs the command in place, so this child's pid is the command's pid.
+      const child = spawn('ip', ['netns', 'exec', namespace, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+      return child;
+    },
     destroy,
   };
 }

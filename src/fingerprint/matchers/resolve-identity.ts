@@ -215,7 +215,8 @@ function resolveField(field: IdentityField, candidates: Candidate[]): { winner: 
   if (classes.length < 2) return { winner, conflict: null };
   const values: IdentityConflict['values'] = [];
   for (const c of usable) {
-    if (!values.some((v) => v.source === c.source && v.value === c.value && v.via === c.via)) {
+    // One line per source and value: a model-derived hint repeating what the same source stated adds nothing.
+    if (!values.some((v) => v.source === c.source && v.value === c.value)) {
       values.push({ source: c.source, value: c.value, via: c.via, verified: c.verified });
     }
   }

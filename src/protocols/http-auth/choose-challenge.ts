@@ -1,7 +1,7 @@
 /**
  * Which challenge gets the one credentialed request (CONTRACT S2, S4; FIELD-NOTES §5).
  */
-import { toDigestAlgorithm } from './digest.js';
+import { SESS_WITHOUT_QOP, hasControlCharacter, toDigestAlgorithm } from './digest.js';
 import type { DigestAlgorithm } from './digest.js';
 import type { Challenge } from './www-authenticate.js';
 
@@ -13,12 +13,10 @@ export type ChallengeChoice =
   | { kind: 'none' }
   | { kind: 'unsupported'; reason: string };
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 /**
  * RFC 7616 §3.7: a device lists challenges in its order of preference and the client uses the first one it
  * supports. A Digest challenge counts when its algorithm is ours (absent = MD5), it offers qop `auth` or no qop
- * at all (RFC 2069), and it carries a realm and a nonce we can echo safely. A challenge offering only
+ * at all (RFC 2069; not with a -sess algorithm), and it carries a realm and a nonce we can echo safely. A challenge offering only
  * `auth-int` is not answered.
  *
  * `stale` is ignored on purpose: Hikvision sends `stale="TRUE"` on a FIRST challenge, and stale only matters
@@ -42,11 +40,15 @@ export function chooseChallenge(challenges: readonly Challenge[]): ChallengeChoi
       reasons.push(`Digest ${algorithm} offers only qop=${challenge.qop.join(',')}`);
       continue;
     }
+    if (qop === null && algorithm.endsWith('-SESS')) {
+      reasons.push(`Digest ${algorithm}: ${SESS_WITHOUT_QOP}`);
+      continue;
+    }
     if (challenge.realm === undefined || challenge.nonce === undefined || challenge.nonce === '') {
       reasons.push(`Digest ${algorithm} challenge lacks a realm or nonce`);
       continue;
     }
-    if ([challenge.realm, challenge.nonce, challenge.opaque ?? ''].some((v) => CONTROL.test(v))) {
+    if ([challenge.realm, challenge.nonce, challenge.opaque ?? ''].some(hasControlCharacter)) {
       reasons.push(`Digest ${algorithm} challenge carries control characters`);
       continue;
     }

@@ -36,6 +36,12 @@ function hashFor(algorithm: DigestAlgorithm): (text: string) => string {
   return (text) => createHash(name).update(text, 'utf8').digest('hex');
 }
 
+/**
+ * A -sess HA1 needs the cnonce, but without qop no cnonce is sent (RFC 2617 §3.2.2): the device's expectation is
+ * unknowable, and a guess costs the one attempt.
+ */
+export const SESS_WITHOUT_QOP = '-sess algorithm without qop (no cnonce to send)';
+
 /** The qop we answer with: `auth` when offered (RFC 7616 §3.7 prefers it); none for an RFC 2069 challenge. */
 export function chooseQop(challenge: Pick<Challenge, 'qop'>): 'auth' | null {
   if (challenge.qop.length === 0) return null;
@@ -56,8 +62,14 @@ export interface DigestInput {
   nc?: number;
 }
 
-// Characters that would end or split a header line, or a quoted-string.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** CR, LF and the other controls would end or split the header line they are echoed into. */
+export function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /**
  * The full `Digest …` Authorization value for one challenge (RFC 7616 §3.4). With qop: `response =
@@ -75,13 +87,14 @@ export function computeDigestAuthorization(input: DigestInput): string {
   const nonce = challenge.nonce;
   if (realm === undefined || nonce === undefined || nonce === '') throw new DigestError('digest-missing-field', 'challenge without realm or nonce');
   const qop = chooseQop(challenge);
+  if (qop === null && algorithm.endsWith('-SESS')) throw new DigestError('digest-unsupported-qop', SESS_WITHOUT_QOP);
   const nc = input.nc ?? 1;
   if (!Number.isInteger(nc) || nc < 1 || nc > 0xffffffff) throw new DigestError('digest-invalid-input', `nonce count out of range: ${nc}`);
   if (qop !== null && !/^[\x21-\x7e]{1,256}$/.test(input.cnonce)) throw new DigestError('digest-invalid-input', 'cnonce must be 1-256 visible ASCII characters');
   if (input.cnonce.includes('"') || input.cnonce.includes('\\')) throw new DigestError('digest-invalid-input', 'cnonce must not need quoting');
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/.test(input.method)) throw new DigestError('digest-invalid-input', 'method is not a token');
   for (const [name, value] of [['username', input.username], ['uri', input.uri], ['realm', realm], ['nonce', nonce], ['opaque', challenge.opaque ?? '']] as const) {
-    if (CONTROL.test(value)) throw new DigestError('digest-invalid-input', `${name} contains a control character`);
+    if (hasControlCharacter(value)) throw new DigestError('digest-invalid-input', `${name} contains a control character`);
   }
   if (input.uri === '') throw new DigestError('digest-invalid-input', 'empty uri');
 

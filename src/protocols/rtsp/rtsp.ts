@@ -34,9 +34,22 @@ export class RtspError extends Error {
 const METHODS: readonly string[] = ['OPTIONS', 'DESCRIBE'];
 const MAX_URL_CHARS = 2048;
 const MAX_USER_AGENT_CHARS = 256;
-// Anything at or below space, DEL, and the non-ASCII range: none of it may sit unencoded on a request line.
-const NOT_URL_SAFE = /[\u0000-\u0020\u007f-\uffff]/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Space, controls, DEL and non-ASCII: none of it may sit unencoded on a request line. */
+function hasUnsafeUrlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f) return true;
+  }
+  return false;
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /** One anonymous request. Throws RtspError('rtsp-invalid-request') for input that would break or smuggle. */
 export function buildRtspRequest(input: RtspRequestInput): string {
@@ -45,7 +58,7 @@ export function buildRtspRequest(input: RtspRequestInput): string {
     throw new RtspError('rtsp-invalid-request', `CSeq out of range: ${input.cseq}`);
   }
   const url = input.url;
-  if (typeof url !== 'string' || url.length > MAX_URL_CHARS || NOT_URL_SAFE.test(url)) {
+  if (typeof url !== 'string' || url.length > MAX_URL_CHARS || hasUnsafeUrlCharacter(url)) {
     throw new RtspError('rtsp-invalid-request', 'URL is too long or has characters that cannot go on a request line');
   }
   let parsed: URL;
@@ -60,7 +73,7 @@ export function buildRtspRequest(input: RtspRequestInput): string {
     throw new RtspError('rtsp-invalid-request', 'URL carries userinfo; RTSP probes are anonymous');
   }
   if (parsed.hostname === '') throw new RtspError('rtsp-invalid-request', `URL has no host: ${url}`);
-  if (input.userAgent !== undefined && (input.userAgent.length > MAX_USER_AGENT_CHARS || CONTROL.test(input.userAgent))) {
+  if (input.userAgent !== undefined && (input.userAgent.length > MAX_USER_AGENT_CHARS || hasControlCharacter(input.userAgent))) {
     throw new RtspError('rtsp-invalid-request', 'User-Agent is too long or has control characters');
   }
 

@@ -45,8 +45,14 @@ export interface UsernameToken {
 
 const MAX_NONCE_BYTES = 64;
 const MAX_USERNAME_CHARS = 256;
-// XML 1.0 §2.2: these code points cannot appear in a document at all, escaped or not.
-const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+/** XML 1.0 §2.2: these code points cannot appear in a document at all, escaped or not. */
+function hasXmlForbiddenCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0xfffe || code === 0xffff) return true;
+  }
+  return false;
+}
 
 /** Base64(SHA-1(nonce + createdText + password)), the exact text that goes in `<wsse:Password>`. */
 export function computePasswordDigest(nonce: Uint8Array, createdText: string, password: string): string {
@@ -69,7 +75,7 @@ export function buildUsernameToken(input: UsernameTokenInput): UsernameToken {
   if (!(input.created instanceof Date) || Number.isNaN(input.created.getTime())) {
     throw new WsseError('wsse-invalid-created', 'created is not a valid date');
   }
-  if (input.username === '' || input.username.length > MAX_USERNAME_CHARS || XML_FORBIDDEN.test(input.username)) {
+  if (input.username === '' || input.username.length > MAX_USERNAME_CHARS || hasXmlForbiddenCharacter(input.username)) {
     throw new WsseError('wsse-invalid-username', 'username is empty, too long, or has characters XML cannot carry');
   }
   const createdText = input.created.toISOString();
