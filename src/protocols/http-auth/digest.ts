@@ -75,8 +75,9 @@ export function hasControlCharacter(value: string): boolean {
  * The full `Digest …` Authorization value for one challenge (RFC 7616 §3.4). With qop: `response =
  * H(HA1:nonce:nc:cnonce:qop:HA2)`; without (RFC 2069, old devices): `H(HA1:nonce:HA2)` and no nc/cnonce/qop.
  * `-sess` variants use `HA1 = H(H(user:realm:pass):nonce:cnonce)`. `opaque` is echoed whenever the challenge
- * had one, even empty (Hikvision sends `opaque=""` and checks it); `algorithm` is echoed as the device spelled
- * it whenever it sent one. With `userhash=true` the username is `H(user:realm)` (RFC 7616 §3.4.4).
+ * had one, even empty (Hikvision and Bosch send `opaque=""`; RFC 7616 §3.4: return it unchanged); `algorithm` is echoed as the device spelled
+ * it whenever it sent one. With `userhash=true` the username is `H(user:realm)` (RFC 7616 §3.4.4). A non-ASCII
+ * username goes as UTF-8 inside the quoted string, as browsers and curl send it, not as RFC 7616 `username*`.
  */
 export function computeDigestAuthorization(input: DigestInput): string {
   const { challenge } = input;
