@@ -28,6 +28,29 @@ export interface DeviceRecord {
   ports: Record<string, number>;
 }
 
+export interface ObserveResult {
+  record: DeviceRecord;
+  previousId: string | null;
+  created: boolean;
+  /** Records folded into this one (they proved to be the same device). */
+  foldedKeys: number[];
+  foldedIds: string[];
+}
+
+/** Two identities contradict when both name a MAC, or both a serial, and they differ. */
+function compatible(device: Device, mac: string | null, serial: string | null): boolean {
+  if (mac !== null && device.mac !== null && device.mac !== mac) return false;
+  if (serial !== null && device.serial !== null && device.serial !== serial) return false;
+  return true;
+}
+
+/** Serials redacted by the device or its firmware ("**************", all zeros) identify nothing. */
+function usableSerial(raw: string | null | undefined): string | null {
+  const value = raw?.trim();
+  if (!value || !/[1-9a-z]/i.test(value)) return null;
+  return value;
+}
+
 export class DeviceRegistry {
   private readonly records: DeviceRecord[] = [];
   private nextKey = 1;
@@ -40,31 +63,24 @@ export class DeviceRegistry {
     return this.records.find((r) => r.key === key);
   }
 
-  /** Merge an observation; returns the record and the id it had before (when the id changed). */
-  observe(observation: Observation): { record: DeviceRecord; previousId: string | null; created: boolean; foldedId?: string; foldedKeys: number[] } {
+  /** Merge an observation; returns the record, the id it had before (when the id changed) and what was folded. */
+  observe(observation: Observation): ObserveResult {
     const mac = normaliseMac(observation.mac);
-    const serial = observation.serial?.trim() || null;
+    const serial = usableSerial(observation.serial);
     const endpoint = normaliseEndpoint(observation.endpoint);
-    const matches = this.records.filter(
+    let matches = this.records.filter(
       (r) =>
         (mac !== null && r.device.mac === mac) ||
         (serial !== null && r.device.serial === serial) ||
         (endpoint !== null && r.endpoints.has(endpoint)),
     );
+    // Within one scan, answers from one address come from one host: join the record that owns the address unless
+    // the identities contradict (a different MAC or serial means a second device, e.g. behind a NAT or a proxy).
+    if (matches.length === 0) {
+      const owner = this.records.find((r) => r.device.addresses.includes(observation.address) && compatible(r.device, mac, serial));
+      if (owner) matches = [owner];
+    }
     let record = matches[0];
-    // An observation that ties two records together (one knew the MAC, the other the serial) proves they are
-    // one device: fold them, or the device would be knocked twice.
-    let foldedId: string | null = null;
-    const foldedKeys: number[] = [];
-    for (const other of matches.slice(1)) {
-      foldedId ??= other.device.id;
-      foldedKeys.push(other.key);
-      this.fold(record!, other);
-    }
-    // An observation without identity (a plain probe answer) joins the record that already owns its address.
-    if (!record && mac === null && serial === null && endpoint === null) {
-      record = this.records.find((r) => r.device.addresses.includes(observation.address));
-    }
     const created = !record;
     if (!record) {
       record = {
@@ -90,6 +106,9 @@ export class DeviceRegistry {
       this.records.push(record);
     }
     const previousId = record.device.id || null;
+    // An observation that ties two records together (one knew the MAC, the other the serial) proves they are
+    // one device: fold them, or the device would be knocked twice.
+    const folded = matches.slice(1).map((other) => this.fold(record!, other));
     const device = record.device;
     if (!device.addresses.includes(observation.address)) device.addresses.push(observation.address);
     if (!device.discoveredBy.includes(observation.channel)) device.discoveredBy.push(observation.channel);
@@ -101,11 +120,34 @@ export class DeviceRegistry {
     if (serial) addEvidence(device, { source: observation.channel, field: 'serial', value: serial });
     if (observation.onvif) device.onvif = mergeOnvif(device.onvif, observation.onvif);
     Object.assign(record.ports, observation.ports ?? {});
-    device.id = deviceIdOf({ mac: device.mac, serial: device.serial, uuid: firstUuid(record.endpoints), address: device.addresses[0] ?? null });
-    return { record, previousId: previousId !== device.id ? previousId : null, created, foldedKeys, ...(foldedId ? { foldedId } : {}) };
+    this.updateId(record);
+    return { record, previousId: previousId !== device.id ? previousId : null, created, foldedKeys: folded.map((f) => f.key), foldedIds: folded.map((f) => f.id) };
   }
 
-  private fold(into: DeviceRecord, other: DeviceRecord): void {
+  /**
+   * Fingerprinting learned a MAC or serial: record it and fold any other record that has the same one
+   * (e.g. a WS-Discovery record with a random UUID and an SSDP record keyed by the MAC).
+   */
+  identify(record: DeviceRecord, identity: { mac: string | null; serial: string | null }): ObserveResult {
+    const mac = normaliseMac(identity.mac);
+    const serial = usableSerial(identity.serial);
+    const previousId = record.device.id;
+    if (mac && !record.device.mac) record.device.mac = mac;
+    if (serial && !record.device.serial) record.device.serial = serial;
+    const others = this.records.filter(
+      (r) => r !== record && ((mac !== null && r.device.mac === mac) || (serial !== null && r.device.serial === serial)),
+    );
+    const folded = others.map((other) => this.fold(record, other));
+    this.updateId(record);
+    return { record, previousId: previousId !== record.device.id ? previousId : null, created: false, foldedKeys: folded.map((f) => f.key), foldedIds: folded.map((f) => f.id) };
+  }
+
+  private updateId(record: DeviceRecord): void {
+    const device = record.device;
+    device.id = deviceIdOf({ mac: device.mac, serial: device.serial, uuid: firstUuid(record.endpoints), address: device.addresses[0] ?? null });
+  }
+
+  private fold(into: DeviceRecord, other: DeviceRecord): { key: number; id: string } {
     const target = into.device;
     const source = other.device;
     for (const a of source.addresses) if (!target.addresses.includes(a)) target.addresses.push(a);
@@ -117,6 +159,7 @@ export class DeviceRegistry {
     for (const e of other.endpoints) into.endpoints.add(e);
     Object.assign(into.ports, other.ports);
     this.records.splice(this.records.indexOf(other), 1);
+    return { key: other.key, id: source.id };
   }
 }
 

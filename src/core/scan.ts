@@ -95,46 +95,61 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     queue.push({ type: 'warning', at: iso(), address, message, ...(code ? { code } : {}) });
   };
 
+  // One pass at a time per record; each new observation queues another pass, which runs only the probes that
+  // the new evidence makes possible (XAddrs from WS-Discovery after SADP, a vendor learned late, …).
+  const chains = new Map<number, Promise<void>>();
   const scheduleFingerprint = (record: DeviceRecord, address: string): void => {
     let state = fingerprints.get(record.key);
     if (!state) {
-      state = { probedAddresses: new Set(), services: [], clockOffsetMs: null, clockBasis: null, certificateSha256: null };
+      state = { probedAddresses: new Set(), probesDone: new Set(), services: [], clockOffsetMs: null, clockBasis: null, certificateSha256: null };
       fingerprints.set(record.key, state);
     }
-    if (state.probedAddresses.has(address)) return;
     state.probedAddresses.add(address);
     const fingerprintState = state;
-    const task = limiter
-      .run(() => fingerprintDevice({ http, timeoutMs: options.timeoutMs, now }, record, address, fingerprintState))
-      .then((result) => {
-        for (const w of result.warnings) warn(address, w.message, w.code);
-        refreshIdentity(record, fingerprintState);
-        context.emitDevice(record);
-      })
+    const pass = async (): Promise<void> => {
+      const current = registry.get(record.key);
+      if (!current) return; // folded into another record, which has its own passes
+      const result = await limiter.run(() => fingerprintDevice({ http, timeoutMs: options.timeoutMs, now }, current, address, fingerprintState));
+      for (const w of result.warnings) warn(address, w.message, w.code);
+      refreshIdentity(current, fingerprintState);
+      const identified = registry.identify(current, { mac: current.device.mac, serial: current.device.serial });
+      if (identified.foldedKeys.length > 0) mergeFingerprints(identified.record.key, identified.foldedKeys);
+      context.emitDevice(identified.record, identified.previousId, identified.foldedIds);
+    };
+    const task = (chains.get(record.key) ?? Promise.resolve())
+      .then(pass)
       .catch((error: unknown) => warn(address, `fingerprint failed: ${(error as Error).message}`, 'fingerprint-failed'));
+    chains.set(record.key, task);
     pending.add(task);
     void task.finally(() => pending.delete(task));
   };
 
-  const found = (observation: Observation): void => {
-    const { record, previousId, foldedId, foldedKeys } = registry.observe(observation);
+  const mergeFingerprints = (intoKey: number, foldedKeys: number[]): void => {
     for (const key of foldedKeys) {
       const folded = fingerprints.get(key);
       fingerprints.delete(key);
       if (!folded) continue;
-      const into = fingerprints.get(record.key);
+      const into = fingerprints.get(intoKey);
       if (!into) {
-        fingerprints.set(record.key, folded);
+        fingerprints.set(intoKey, folded);
         continue;
       }
       for (const address of folded.probedAddresses) into.probedAddresses.add(address);
+      for (const probe of folded.probesDone) into.probesDone.add(probe);
       into.services.push(...folded.services);
       into.clockOffsetMs ??= folded.clockOffsetMs;
       into.clockBasis ??= folded.clockBasis;
       into.certificateSha256 ??= folded.certificateSha256;
+      into.lock ??= folded.lock;
+      into.activated ??= folded.activated;
     }
+  };
+
+  const found = (observation: Observation): void => {
+    const { record, previousId, foldedIds, foldedKeys } = registry.observe(observation);
+    mergeFingerprints(record.key, foldedKeys);
     refreshIdentity(record, fingerprints.get(record.key));
-    context.emitDevice(record, previousId, foldedId ? [foldedId] : []);
+    context.emitDevice(record, previousId, foldedIds);
     scheduleFingerprint(record, observation.address);
   };
 

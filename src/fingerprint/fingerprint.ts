@@ -13,6 +13,8 @@ import type { ProbeResult, ServiceAccess } from './types.js';
 
 export interface FingerprintState {
   probedAddresses: Set<string>;
+  /** Probes already run (by kind and URL): a later pass, after new evidence arrives, runs only the rest. */
+  probesDone: Set<string>;
   services: ServiceAccess[];
   clockOffsetMs: number | null;
   clockBasis: string | null;
@@ -35,24 +37,20 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
     if (result.lock) state.lock = result.lock;
     if (result.activated !== undefined && result.activated !== null) state.activated = result.activated;
   };
+  const once = async (key: string, probe: () => Promise<ProbeResult>): Promise<void> => {
+    if (state.probesDone.has(key)) return;
+    state.probesDone.add(key);
+    apply(await probe());
+  };
   const onvifUrl = responderServiceUrl(address, record.device.onvif?.xaddrs ?? []);
-  if (onvifUrl) apply(await probeOnvif(context, onvifUrl));
+  if (onvifUrl) await once(`onvif ${onvifUrl}`, () => probeOnvif(context, onvifUrl));
   const baseUrl = httpBaseUrl(address, onvifUrl, record.ports['http']);
-  apply(await probeHttpRoot(context, baseUrl));
+  await once(`http ${baseUrl}`, () => probeHttpRoot(context, baseUrl));
   // Vendor-specific probes only once the anonymous evidence names the vendor: no guessing at other vendors' APIs.
-  switch (vendorFamily(record.device.evidence)) {
-    case 'hikvision':
-      apply(await probeHikvision(context, baseUrl));
-      break;
-    case 'axis':
-      apply(await probeAxis(context, baseUrl));
-      break;
-    case 'dahua':
-      apply(await probeDahua(context, baseUrl));
-      break;
-    default:
-      break;
-  }
+  const family = vendorFamily(record.device.evidence);
+  if (family === 'hikvision') await once(`hikvision ${baseUrl}`, () => probeHikvision(context, baseUrl));
+  if (family === 'axis') await once(`axis ${baseUrl}`, () => probeAxis(context, baseUrl));
+  if (family === 'dahua') await once(`dahua ${baseUrl}`, () => probeDahua(context, baseUrl));
   return merged;
 }
 

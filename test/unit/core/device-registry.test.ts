@@ -28,8 +28,11 @@ describe('one record per physical device', () => {
     const registry = new DeviceRegistry();
     registry.observe({ channel: 'ws-discovery', address: '192.0.2.1', mac: '00:11:22:33:44:01' });
     registry.observe({ channel: 'ws-discovery', address: '192.0.2.2', mac: '00:11:22:33:44:02' });
+    // a second device answering from an address another device owns, with a different MAC, stays apart
+    registry.observe({ channel: 'sadp', address: '192.0.2.2', mac: '00:11:22:33:44:03' });
+    expect(registry.all()).toHaveLength(3);
     const probe = registry.observe({ channel: 'probe', address: '192.0.2.2' });
-    expect(registry.all()).toHaveLength(2);
+    expect(registry.all()).toHaveLength(3);
     expect(probe.record.device.mac).toBe('00:11:22:33:44:02');
     const lone = registry.observe({ channel: 'probe', address: '192.0.2.3' });
     expect(lone.record.device.id).toBe('ip:192.0.2.3');
@@ -49,10 +52,39 @@ describe('folding records that turn out to be one device', () => {
     registry.observe({ channel: 'ws-discovery', address: '192.0.2.1', mac: '00:11:22:33:44:01' });
     registry.observe({ channel: 'dhip', address: '192.0.2.9', serial: 'SN-7' });
     expect(registry.all()).toHaveLength(2);
-    const { record, foldedId } = registry.observe({ channel: 'sadp', address: '192.0.2.1', mac: '00:11:22:33:44:01', serial: 'SN-7' });
+    const { record, foldedIds } = registry.observe({ channel: 'sadp', address: '192.0.2.1', mac: '00:11:22:33:44:01', serial: 'SN-7' });
     expect(registry.all()).toHaveLength(1);
-    expect(foldedId).toBe('serial:SN-7');
+    expect(foldedIds).toEqual(['serial:SN-7']);
     expect(record.device.addresses.sort()).toEqual(['192.0.2.1', '192.0.2.9']);
     expect(record.device.discoveredBy.sort()).toEqual(['dhip', 'sadp', 'ws-discovery']);
+  });
+});
+
+describe('same-address and late identity merges', () => {
+  it('joins a WS-Discovery answer with a random UUID and an SSDP answer with a MAC from the same address', () => {
+    const registry = new DeviceRegistry();
+    registry.observe({ channel: 'ws-discovery', address: '192.0.2.10', endpoint: 'urn:uuid:08a6f3cd-312c-4810-837e-fb2859be0504' });
+    const { record, created } = registry.observe({ channel: 'ssdp', address: '192.0.2.10', mac: 'ACCC8E123404' });
+    expect(created).toBe(false);
+    expect(registry.all()).toHaveLength(1);
+    expect(record.device.id).toBe('mac:ac:cc:8e:12:34:04');
+  });
+
+  it('identify() folds another record with the MAC the fingerprint revealed', () => {
+    const registry = new DeviceRegistry();
+    const a = registry.observe({ channel: 'ws-discovery', address: '192.0.2.10', endpoint: 'urn:uuid:1' }).record;
+    registry.observe({ channel: 'ssdp', address: '192.0.2.99', mac: '00:40:8c:00:00:01' });
+    const result = registry.identify(a, { mac: '00408C000001', serial: null });
+    expect(registry.all()).toHaveLength(1);
+    expect(result.foldedIds).toEqual(['mac:00:40:8c:00:00:01']);
+    expect(result.previousId).toBe('uuid:1');
+    expect(result.record.device.addresses.sort()).toEqual(['192.0.2.10', '192.0.2.99']);
+  });
+
+  it('ignores redacted serials such as "**************" (Lorex DHIP) so unrelated devices are not merged', () => {
+    const registry = new DeviceRegistry();
+    registry.observe({ channel: 'dhip', address: '192.0.2.1', serial: '**************' });
+    registry.observe({ channel: 'dhip', address: '192.0.2.2', serial: '**************' });
+    expect(registry.all()).toHaveLength(2);
   });
 });
