@@ -10,7 +10,7 @@ import type { ScanEvent } from './core/events.js';
 import { selectInterfaces } from './transport/interfaces.js';
 import { ScanDocumentBuilder } from './output/json.js';
 import { formatNdjsonLine } from './output/ndjson.js';
-import { formatDeviceTable } from './output/table.js';
+import { formatDeviceTable, formatPlan } from './output/table.js';
 import { defaultFleetProfiles, startFleet, type Fleet } from './simulator/fleet.js';
 import { createLoginPhase, type ConfirmationOutcome } from './core/login-phase.js';
 import { loadCredentialsFile, passwordFromEnv, passwordFromStdin, type CredentialBook, type CredentialEntry } from './guard/credentials.js';
@@ -97,6 +97,7 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags): Prom
     if (event.type === 'login' && ['rejected', 'locked', 'error'].includes(event.status)) loginFailed = true;
     if (flags.ndjson) await write(formatNdjsonLine(event));
     if (human && event.type === 'warning') process.stderr.write(`warning: ${event.address ?? ''} ${event.message}\n`);
+    if (human && event.type === 'plan' && flags.dryRun) await write(formatPlan(event.logins));
   }
   const document = builder.build();
   if (flags.json) await write(`${JSON.stringify(document, null, 2)}\n`);
@@ -121,17 +122,6 @@ async function credentialBookFrom(flags: ScanFlags): Promise<CredentialBook | nu
   return { defaultSet: flags.user && password ? { username: flags.user, password, origin: '--user' } : null, entries };
 }
 
-function describePlan(plan: PlannedLogin[]): string {
-  const attempts = plan.filter((p) => p.action === 'attempt');
-  const lines = [`Login plan: ${attempts.length} device(s) get exactly one attempt each, ${plan.length - attempts.length} skipped.`];
-  for (const item of plan) {
-    lines.push(item.action === 'attempt'
-      ? `  knock  ${item.id}  ${item.method}  ${item.url}  as ${item.username}`
-      : `  skip   ${item.id}  ${item.reason ?? ''}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 async function runWithLogin(options: ScanOptions, flags: ScanFlags): Promise<number> {
   const book = await credentialBookFrom(flags);
   if (!book) {
@@ -147,7 +137,7 @@ async function runWithLogin(options: ScanOptions, flags: ScanFlags): Promise<num
     // Non-interactive: logins only with --yes (CONTRACT). The plan goes to stderr so --json stays clean.
     confirm: async (plan) => {
       if (flags.yes) return true;
-      process.stderr.write(describePlan(plan));
+      process.stderr.write(formatPlan(plan));
       process.stderr.write('Not logging in: add --yes to confirm, or --dry-run to only see the plan.\n');
       return false;
     },

@@ -1,6 +1,6 @@
 /** --json: one document when the scan is done (CONTRACT "The JSON document"). */
 import type { Device } from '../core/device.js';
-import type { ScanEvent } from '../core/events.js';
+import type { PlannedLogin, ScanEvent } from '../core/events.js';
 
 export interface ScanDocument {
   schema: 'oneknock/scan@1';
@@ -8,6 +8,8 @@ export interface ScanDocument {
   finishedAt: string;
   devices: Device[];
   warnings: Array<{ address: string | null; message: string; code?: string }>;
+  /** The login plan, when credentials were given (extension; with --dry-run it is the whole answer). */
+  plan?: PlannedLogin[];
 }
 
 /** Folds the event stream into the final document; devices keep the order they were first found in. */
@@ -16,6 +18,7 @@ export class ScanDocumentBuilder {
   private readonly warnings: ScanDocument['warnings'] = [];
   private startedAt: string | null = null;
   private finishedAt: string | null = null;
+  private plan: PlannedLogin[] | null = null;
 
   add(event: ScanEvent): void {
     switch (event.type) {
@@ -43,8 +46,10 @@ export class ScanDocumentBuilder {
         this.startedAt = event.startedAt;
         this.finishedAt = event.finishedAt;
         break;
-      case 'phase':
       case 'plan':
+        this.plan = event.logins;
+        break;
+      case 'phase':
         this.startedAt ??= event.at;
         break;
     }
@@ -58,6 +63,7 @@ export class ScanDocumentBuilder {
       finishedAt: this.finishedAt ?? now,
       devices: [...this.devices.values()],
       warnings: this.warnings,
+      ...(this.plan ? { plan: this.plan } : {}),
     };
   }
 }

@@ -1,12 +1,15 @@
 /** A plain, readable table for terminals and pipes without --json (no colours, no React). */
 import type { Device } from '../core/device.js';
+import type { PlannedLogin } from '../core/events.js';
+import { shortPolicy } from '../guard/lockout/lookup.js';
+import { compareDevices } from './order.js';
 
 function cell(value: string | null | undefined): string {
   return value === null || value === undefined || value === '' ? '-' : value;
 }
 
 export function formatDeviceTable(devices: Device[], width = 200): string {
-  const rows = devices.map((d) => [
+  const rows = [...devices].sort(compareDevices).map((d) => [
     d.addresses.join(' '),
     cell(d.vendor),
     cell(d.model),
@@ -14,7 +17,7 @@ export function formatDeviceTable(devices: Device[], width = 200): string {
     cell(d.mac),
     d.discoveredBy.join(','),
     d.onvif?.clockOffsetMs === null || d.onvif?.clockOffsetMs === undefined ? '-' : formatOffset(d.onvif.clockOffsetMs),
-    d.lockout.maxAttempts === null ? 'none known' : `${d.lockout.maxAttempts} tries/${formatSeconds(d.lockout.lockSeconds)} per ${d.lockout.scope === 'account' ? 'account' : d.lockout.scope === 'rate' ? 'second' : 'IP'}`,
+    shortPolicy(d.lockout),
     d.lockout.state,
     d.login.status + (d.login.reason ? ` (${d.login.reason})` : ''),
   ]);
@@ -35,8 +38,16 @@ export function formatOffset(ms: number): string {
   return `${sign}${(abs / (86_400_000 * 365.25)).toFixed(1)}y`;
 }
 
-function formatSeconds(seconds: number | null): string {
-  if (seconds === null) return '?';
-  if (seconds % 60 === 0 && seconds >= 60) return `${seconds / 60} min`;
-  return `${seconds} s`;
+/** The login plan in words: who gets exactly one attempt (scheme, URL, user) and who is skipped and why. */
+export function formatPlan(plan: PlannedLogin[]): string {
+  const attempts = plan.filter((p) => p.action === 'attempt');
+  const lines = [`Login plan: ${attempts.length} device(s) get exactly one attempt each, ${plan.length - attempts.length} skipped.`];
+  for (const item of plan) {
+    lines.push(
+      item.action === 'attempt'
+        ? `  knock once  ${item.id}  ${item.method ?? ''}  ${item.url ?? ''}  as ${item.username ?? ''}`
+        : `  skip        ${item.id}  ${item.reason ?? ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }

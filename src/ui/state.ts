@@ -4,6 +4,9 @@
  */
 import type { Device } from '../core/device.js';
 import type { PlannedLogin, ScanEvent, ScanPhase } from '../core/events.js';
+import { compareDevices } from '../output/order.js';
+
+export { compareDevices };
 
 export type Screen = 'scan' | 'detail' | 'credentials' | 'plan' | 'export' | 'help';
 
@@ -36,17 +39,6 @@ export type UiAction =
 
 export function initialState(): UiState {
   return { devices: [], warnings: [], phase: 'idle', startedAtMs: null, finishedAtMs: null, channelCounts: {}, cursor: 0, selected: [], screen: 'scan', plan: null, remaining: {}, message: null };
-}
-
-/** Stable row order: by first address, numerically for IPv4, so rows do not jump as events arrive. */
-export function compareDevices(a: Device, b: Device): number {
-  return addressKey(a.addresses[0] ?? '').localeCompare(addressKey(b.addresses[0] ?? '')) || a.id.localeCompare(b.id);
-}
-
-function addressKey(address: string): string {
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-  if (v4) return `4:${v4.slice(1).map((o) => o.padStart(3, '0')).join('.')}`;
-  return `6:${address}`;
 }
 
 function countChannels(devices: Device[]): Record<string, number> {
