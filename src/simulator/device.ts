@@ -96,6 +96,12 @@ export class SimulatedDevice {
     return `${this.baseUrl}${this.profile.onvif?.path ?? '/onvif/device_service'}`;
   }
 
+  /** What the device announces in XAddrs: its own service, unless the profile spoofs another host. */
+  get advertisedXAddrs(): string {
+    const spoof = this.profile.wsDiscovery?.advertisedHost;
+    return spoof ? this.onvifUrl.replace(this.host, spoof) : this.onvifUrl;
+  }
+
   get endpointUuid(): string {
     const mac = this.profile.identity.mac.replace(/[^0-9a-f]/gi, '').toLowerCase();
     return (this.profile.wsDiscovery?.endpointUuid ?? `urn:uuid:${randomUUID()}`).replace('{mac}', mac);
@@ -193,7 +199,7 @@ export class SimulatedDevice {
       xml = setElementText(xml, 'RelatesTo', relatesTo);
       xml = setElementText(xml, 'Address', this.endpointUuid);
       xml = setElementText(xml, 'Scopes', scopes);
-      xml = setElementText(xml, 'XAddrs', this.onvifUrl);
+      xml = setElementText(xml, 'XAddrs', this.advertisedXAddrs);
       xml = setElementText(xml, 'Types', types);
       return xml;
     }
@@ -205,7 +211,7 @@ export class SimulatedDevice {
       '<a:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:To>' +
       '<a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</a:Action></s:Header>' +
       `<s:Body><d:ProbeMatches><d:ProbeMatch><a:EndpointReference><a:Address>${this.endpointUuid}</a:Address></a:EndpointReference>` +
-      `<d:Types>${types}</d:Types><d:Scopes>${scopes}</d:Scopes><d:XAddrs>${this.onvifUrl}</d:XAddrs>` +
+      `<d:Types>${types}</d:Types><d:Scopes>${scopes}</d:Scopes><d:XAddrs>${this.advertisedXAddrs}</d:XAddrs>` +
       '<d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>'
     );
   }

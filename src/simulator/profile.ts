@@ -26,6 +26,11 @@ export interface SimulatorProfile {
     types?: string;
     /** Captured ProbeMatch used as the template (fixtures/captures relative path). */
     probeMatchTemplate?: string;
+    /**
+     * Advertise XAddrs on this host instead of the device's own address (a spoofed or misconfigured answer that
+     * points at a credential collector — CONTRACT S3).
+     */
+    advertisedHost?: string;
   };
   onvif?: {
     path: string;

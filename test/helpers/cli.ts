@@ -14,7 +14,7 @@ export interface CliResult {
 }
 
 /** Run the built CLI with a hard deadline; the child is killed if it outlives it. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number; onStdout?: (chunk: string, kill: () => void) => void } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number; onStdout?: (chunk: string, kill: () => void) => void; handle?: { kill?: (signal?: NodeJS.Signals) => void } } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: repoRoot,
@@ -24,6 +24,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin
     let stdout = '';
     let stderr = '';
     const kill = (): void => void child.kill('SIGKILL');
+    if (options.handle) options.handle.kill = (signal = 'SIGKILL') => void child.kill(signal);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
       options.onStdout?.(chunk.toString('utf8'), kill);

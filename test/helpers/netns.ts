@@ -109,7 +109,11 @@ export function createTestNetwork(tag: string, subnet: string, fleetHosts: numbe
     addFleetSubnet(extraSubnet, hosts) {
       const addresses = hosts.map((h) => `${extraSubnet}.${h}`);
       addFleetAddresses(addresses);
-      ip(['-n', scanner, 'route', 'add', `${extraSubnet}.0/24`, 'dev', scannerInterface]);
+      // `src` is not decoration: without it this route has the very attributes of the 224.0.0.0/4 route below, so
+      // the kernel shares one nexthop between them, and the multicast route it caches there after the first group
+      // send is then reused for these unicast hosts — TCP connect fails with ENETUNREACH (tcp_v4_connect refuses
+      // RTCF_MULTICAST routes).
+      ip(['-n', scanner, 'route', 'add', `${extraSubnet}.0/24`, 'dev', scannerInterface, 'src', scannerAddress]);
       return addresses;
     },
     spawnIn(namespace, command, args, options = {}) {
