@@ -17,7 +17,6 @@ import { loadCredentialsFile, passwordFromEnv, passwordFromStdin, type Credentia
 import { Ledger, defaultLedgerPath } from './guard/ledger.js';
 import type { XprotectRow } from './output/xprotect-csv.js';
 import { writeXprotectCsv } from './output/xprotect-csv.js';
-import type { PlannedLogin } from './core/events.js';
 
 interface ScanFlags {
   json?: boolean;
@@ -333,7 +332,7 @@ function reportError(error: unknown): number {
   return ExitCode.fatal;
 }
 
-main(process.argv)
+void main(process.argv)
   .catch(reportError)
   .then((code) => {
     process.exitCode = code;

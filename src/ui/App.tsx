@@ -4,7 +4,7 @@
  */
 import React, { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { PasswordInput, TextInput } from '@inkjs/ui';
+import { LineInput } from './components/LineInput.js';
 import { initialState, reduce } from './state.js';
 import type { UiSession } from './session.js';
 import { DeviceTable } from './components/DeviceTable.js';
@@ -32,16 +32,18 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
   const [state, dispatch] = useReducer(reduce, undefined, initialState);
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const [size, setSize] = useState({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+  // One column short of the terminal: a line that fills the last column leaves the cursor in the pending-wrap
+  // state, and redraws then land one line off in some terminals (tmux among them).
+  const measure = (): { columns: number; rows: number } => ({ columns: Math.max(40, (stdout.columns ?? 80) - 1), rows: stdout.rows ?? 24 });
+  const [size, setSize] = useState(measure);
   const [tick, setTick] = useState(0);
   const [credentialStep, setCredentialStep] = useState<CredentialStep>('user');
   const [username, setUsername] = useState(defaultUser ?? '');
   const [busy, setBusy] = useState(false);
-  const [exportKind, setExportKind] = useState<'csv' | 'json'>('csv');
   const scanGeneration = useRef(0);
 
   useEffect(() => {
-    const onResize = (): void => setSize({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+    const onResize = (): void => setSize(measure());
     stdout.on('resize', onResize);
     return () => void stdout.off('resize', onResize);
   }, [stdout]);
@@ -163,36 +165,44 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
       {state.screen === 'credentials' ? (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
           <Text bold>{`Credential set for ${targetsOrSelection().length} device(s) — each gets exactly one attempt`}</Text>
-          {credentialStep === 'user' ? (
-            <Box>
-              <Text>Username: </Text>
-              <TextInput defaultValue={username} placeholder="admin" onSubmit={(value) => { if (value.trim()) { setUsername(value.trim()); setCredentialStep('password'); } }} />
-            </Box>
-          ) : (
-            <Box>
-              <Text>{`Password for ${username}: `}</Text>
-              <PasswordInput onSubmit={(value) => {
+          <Box>
+            <Text>Username: </Text>
+            <LineInput
+              isActive={credentialStep === 'user'}
+              initialValue={username}
+              placeholder="admin"
+              onSubmit={(value) => {
+                const clean = value.trim();
+                if (clean) {
+                  setUsername(clean);
+                  setCredentialStep('password');
+                }
+              }}
+            />
+          </Box>
+          <Box>
+            <Text>{credentialStep === 'password' ? `Password for ${username}: ` : 'Password: '}</Text>
+            <LineInput
+              mask
+              isActive={credentialStep === 'password'}
+              onSubmit={(value) => {
                 if (!value) return;
                 dispatch({ type: 'close' });
                 void requestPlan({ defaultSet: { username, password: new Secret(value), origin: 'terminal UI' }, entries: [] });
-              }} />
-            </Box>
-          )}
+              }}
+            />
+          </Box>
           <Text dimColor>enter: next   esc: cancel</Text>
         </Box>
       ) : null}
       {state.screen === 'export' ? (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
-          <Text bold>{`Export ${exportKind === 'csv' ? 'Milestone XProtect CSV (devices whose login succeeded; holds passwords, written 0600)' : 'JSON document'}`}</Text>
+          <Text bold>Export: a path ending .json writes the JSON document; any other path the Milestone XProtect CSV of the devices whose login succeeded (it holds passwords; written 0600)</Text>
           <Box>
             <Text>Path: </Text>
-            <TextInput
-              key={exportKind}
-              defaultValue={exportKind === 'csv' ? 'oneknock-xprotect.csv' : 'oneknock-scan.json'}
-              onChange={(value) => {
-                if (value.endsWith('.json') && exportKind !== 'json') setExportKind('json');
-                if (value.endsWith('.csv') && exportKind !== 'csv') setExportKind('csv');
-              }}
+            <LineInput
+              isActive
+              initialValue="oneknock-xprotect.csv"
               onSubmit={(value) => {
                 try {
                   const count = value.endsWith('.json') ? session.exportJson(value) : session.exportCsv(value);
@@ -204,7 +214,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
               }}
             />
           </Box>
-          <Text dimColor>a path ending .json writes the JSON document, otherwise the CSV   enter: write   esc: cancel</Text>
+          <Text dimColor>enter: write   backspace: edit   esc: cancel</Text>
         </Box>
       ) : null}
       {state.message ? <Text color={colour ? 'cyan' : undefined}>{state.message}</Text> : null}

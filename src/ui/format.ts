@@ -9,6 +9,12 @@ export function shortLockout(device: Device): string {
   return shortPolicy(device.lockout);
 }
 
+/** The same policy in fewer characters for narrow terminals: "5/30 min per IP". */
+export function compactLockout(device: Device): string {
+  const full = shortPolicy(device.lockout);
+  return full.replace(/^(\d+) tries?\//, '$1/');
+}
+
 export function lockoutRisk(device: Device): Risk {
   const l = device.lockout;
   if (l.maxAttempts === null && l.scope === null) return 'unknown';
@@ -52,9 +58,9 @@ const ALL_COLUMNS: ColumnSpec[] = [
   { key: 'firmware', title: 'FIRMWARE', width: 20, min: 10, priority: 40 },
   { key: 'mac', title: 'MAC', width: 17, min: 17, priority: 30 },
   { key: 'found', title: 'FOUND BY', width: 16, min: 8, priority: 20 },
-  { key: 'lockout', title: 'LOCKOUT', width: 22, min: 19, priority: 85 },
-  { key: 'state', title: 'STATE', width: 13, min: 9, priority: 75 },
-  { key: 'login', title: 'LOGIN', width: 18, min: 12, priority: 80 },
+  { key: 'lockout', title: 'LOCKOUT', width: 22, min: 15, priority: 85 },
+  { key: 'state', title: 'STATE', width: 13, min: 13, priority: 75 },
+  { key: 'login', title: 'LOGIN', width: 18, min: 11, priority: 80 },
 ];
 
 /**
@@ -91,6 +97,14 @@ export function cellText(device: Device, key: Column['key'], remaining: number |
     case 'state': return deviceState(device);
     case 'login': return loginLabel(device, remaining);
   }
+}
+
+/** A cell's text for this width: the compact lockout form when the full one does not fit. */
+export function cellTextFor(device: Device, key: Column['key'], width: number, remaining: number | null | undefined, selected: boolean): string {
+  const text = cellText(device, key, remaining, selected);
+  if (key === 'lockout' && text.length > width) return compactLockout(device);
+  if (key === 'login' && text.length > width && device.login.status === 'rejected' && remaining !== null && remaining !== undefined) return `rejected ${remaining}`;
+  return text;
 }
 
 export function fit(text: string, width: number): string {

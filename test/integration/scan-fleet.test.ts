@@ -35,6 +35,8 @@ describe('anonymous scan of the simulated fleet (walking skeleton)', () => {
       // Known vendors are named; a no-name NVT ("IPCAM") honestly has none.
       const known = findKnownVendor(simulated.profile.identity.vendor);
       if (known) expect(device!.vendor, simulated.profile.name).toBe(known);
+      expect(device!.discoveredBy.sort(), simulated.profile.name).toEqual([...simulated.profile.channels].sort());
+      if (!simulated.profile.channels.includes('ws-discovery')) continue; // SADP-only (a factory-new Hikvision)
       expect(device!.onvif?.xaddrs, simulated.profile.name).toContain(simulated.onvifUrl);
       const offset = device!.onvif?.clockOffsetMs;
       expect(offset, `${simulated.profile.name} clock offset`).not.toBeNull();

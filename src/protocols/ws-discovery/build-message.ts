@@ -168,5 +168,6 @@ function appSequenceElement(sequence: AppSequence | undefined): string {
 
 function checkUuid(value: string): string {
   if (!UUID_PATTERN.test(value)) throw new RangeError(`expected an RFC 4122 UUID, got ${JSON.stringify(value)}`);
-  return value.toLowerCase();
+  // Sent as given: the caller matches replies' RelatesTo against the id it chose.
+  return value;
 }

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { Device } from '../../core/device.js';
-import { cellText, columnsFor, deviceState, fit, lockoutRisk } from '../format.js';
+import { cellTextFor, columnsFor, deviceState, fit, lockoutRisk } from '../format.js';
 
 const RISK_COLOUR = { high: 'red', medium: 'yellow', low: 'green', unknown: 'magenta' } as const;
 const STATE_COLOUR = { locked: 'red', 'not activated': 'yellow', ready: 'green', unknown: 'gray' } as const;
@@ -39,7 +39,7 @@ export function DeviceTable({ devices, cursor, selected, remaining, width, heigh
           <Box key={device.id}>
             {columns.map((column) => (
               <Text key={column.key} inverse={isCursor} {...(colourFor(device, column.key) ? { color: colourFor(device, column.key)! } : {})}>
-                {fit(cellText(device, column.key, remaining[device.id], selected.includes(device.id)), column.width)}{' '}
+                {fit(cellTextFor(device, column.key, column.width, remaining[device.id], selected.includes(device.id)), column.width)}{' '}
               </Text>
             ))}
           </Box>

@@ -76,3 +76,15 @@ describe('UI formatting', () => {
     expect(cellText(d, 'lockout', null, false)).toBe('3 tries/30 min per IP');
   });
 });
+
+describe('line input', () => {
+  it('treats a pasted chunk character by character: CR submits, control characters never enter the value', async () => {
+    const { applyInput } = await import('../../../src/ui/components/LineInput.js');
+    expect(applyInput('', 'admin\r', {})).toEqual({ value: 'admin', submitted: true });
+    expect(applyInput('adm', 'in', {})).toEqual({ value: 'admin', submitted: false });
+    expect(applyInput('ab', '\x7f', {})).toEqual({ value: 'a', submitted: false });
+    expect(applyInput('ab', '', { backspace: true })).toEqual({ value: 'a', submitted: false });
+    expect(applyInput('x', '\x1b\x00y', {})).toEqual({ value: 'xy', submitted: false });
+    expect(applyInput('pw', '', { return: true })).toEqual({ value: 'pw', submitted: true });
+  });
+});

@@ -27,7 +27,7 @@ describe('buildProbe', () => {
     const header = childElement(root, 'Header');
     expect(textOf(header, 'Action')).toBe('http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe');
     expect(textOf(header, 'To')).toBe('urn:schemas-xmlsoap-org:ws:2005:04:discovery');
-    expect(textOf(header, 'MessageID')).toBe(`uuid:${ID.toLowerCase()}`);
+    expect(textOf(header, 'MessageID')).toBe(`uuid:${ID}`);
     const probe = findElement(root, 'Probe');
     expect(textOf(probe, 'Types')).toBe('dn:NetworkVideoTransmitter');
     expect(findElement(root, 'Scopes')).toBeUndefined();
@@ -47,7 +47,7 @@ describe('buildProbe', () => {
   });
 
   it('is recognised by our own parser as a probe (so the group echo is ignored)', () => {
-    expect(parseDiscoveryMessage(buildProbe(ID))).toEqual({ kind: 'probe', messageId: `uuid:${ID.toLowerCase()}`, types: ['dn:NetworkVideoTransmitter'] });
+    expect(parseDiscoveryMessage(buildProbe(ID))).toEqual({ kind: 'probe', messageId: `uuid:${ID}`, types: ['dn:NetworkVideoTransmitter'] });
   });
 
   it('takes other types, or none (matches every WS-Discovery host)', () => {
@@ -67,7 +67,7 @@ describe('buildProbe', () => {
 describe('buildProbeMatches (for the simulator)', () => {
   // Values from the Hikvision DS-2CD3955FWD-IWS capture; the capture itself stays the parser's oracle.
   const options = {
-    relatesTo: `uuid:${ID.toLowerCase()}`,
+    relatesTo: `uuid:${ID}`,
     messageId: '18ec6401-3aa0-11b5-83f6-b4a3820fd92d',
     endpointUuid: '18ec6401-3aa0-11b5-83f6-b4a3820fd92d',
     types: ['dn:NetworkVideoTransmitter', 'tds:Device'],
@@ -137,7 +137,7 @@ describe('buildHello / buildBye (for the simulator)', () => {
   it('Bye round-trips', () => {
     expect(parseDiscoveryMessage(buildBye({ messageId: ID, endpointUuid: '503b687a-b9d7-474f-a2d0-a18c8b25a464' }))).toEqual({
       kind: 'bye',
-      messageId: `uuid:${ID.toLowerCase()}`,
+      messageId: `uuid:${ID}`,
       endpoint: 'urn:uuid:503b687a-b9d7-474f-a2d0-a18c8b25a464',
     });
   });
