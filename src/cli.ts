@@ -22,6 +22,7 @@ interface ScanFlags {
   json?: boolean;
   ndjson?: boolean;
   wait: string;
+  settle?: string;
   target: string[];
   multicast: boolean;
   interface: string[];
@@ -52,6 +53,7 @@ function addScanOptions(command: Command): Command {
     .option('--json', 'print one JSON document on stdout when done')
     .option('--ndjson', 'print one JSON event per line as things happen')
     .option('--wait <ms>', 'how long to listen for discovery answers', '3000')
+    .option('--settle <ms>', 'finish discovery early once no new answer has arrived for this long (devices answer within 500 ms)')
     .option('--target <spec>', 'also probe these hosts by unicast: IPv4, IPv6, a.b.c.d-a.b.c.e, or CIDR (/16 or smaller); repeatable', collect, [])
     .option('--no-multicast', 'do not send multicast/broadcast probes; only --target hosts are probed')
     .option('--interface <name>', 'multicast on this interface only; repeatable', collect, [])
@@ -78,6 +80,7 @@ function scanOptionsFrom(flags: ScanFlags, extraTargets: string[] = []): ScanOpt
     targets,
     interfaces,
     waitMs: positiveInt('--wait', flags.wait, 600_000),
+    ...(flags.settle !== undefined ? { settleMs: positiveInt('--settle', flags.settle, 600_000) } : {}),
     timeoutMs: positiveInt('--timeout', flags.timeout, 600_000),
     concurrency: positiveInt('--concurrency', flags.concurrency, 4096),
   };

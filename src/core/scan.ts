@@ -22,6 +22,11 @@ export interface ScanOptions {
   /** Interfaces to multicast on; empty for --no-multicast. */
   interfaces: MulticastInterface[];
   waitMs: number;
+  /**
+   * Adaptive early finish: end discovery once this many ms pass with no new answer (devices answer a probe within
+   * 500 ms — WS-Discovery APP_MAX_DELAY), instead of always listening for the whole wait. Off when undefined.
+   */
+  settleMs?: number;
   timeoutMs: number;
   concurrency: number;
   channels?: DiscoveryChannelRunner[];
@@ -145,7 +150,11 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     }
   };
 
+  const discoveryController = new AbortController();
+  const discoverySignal = AbortSignal.any([signal, discoveryController.signal]);
+  let lastAnswerAt = now();
   const found = (observation: Observation): void => {
+    lastAnswerAt = now();
     const { record, previousId, foldedIds, foldedKeys } = registry.observe(observation);
     mergeFingerprints(record.key, foldedKeys);
     refreshIdentity(record, fingerprints.get(record.key));
@@ -158,7 +167,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     targets: options.targets,
     interfaces: options.interfaces,
     waitMs: options.waitMs,
-    signal,
+    signal: discoverySignal,
     found,
     warn,
     newUuid: options.newUuid ?? randomUUID,
@@ -167,12 +176,25 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   try {
     queue.push({ type: 'phase', at: iso(), phase: 'discovery', state: 'started' });
     const channels = options.channels ?? DEFAULT_CHANNELS;
+    const discoveryStarted = now();
+    const settle = options.settleMs;
+    const settleTimer = settle === undefined ? null : setInterval(() => {
+      const t = now();
+      if (t - discoveryStarted >= settle && t - lastAnswerAt >= settle) discoveryController.abort();
+    }, Math.max(20, Math.min(100, settle / 5)));
     await Promise.all(
       channels.map((channel) =>
         channel.run(discovery).catch((error: unknown) => warn(null, `${channel.name} discovery failed: ${(error as Error).message}`, 'channel-failed')),
       ),
     );
-    queue.push({ type: 'phase', at: iso(), phase: 'discovery', state: 'finished' });
+    if (settleTimer) clearInterval(settleTimer);
+    queue.push({
+      type: 'phase',
+      at: iso(),
+      phase: 'discovery',
+      state: 'finished',
+      detail: discoveryController.signal.aborted ? `settled: no new answer for ${settle} ms after ${now() - discoveryStarted} ms` : `listened ${options.waitMs} ms`,
+    });
     queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'started' });
     while (pending.size > 0) await Promise.all([...pending]);
     queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'finished' });

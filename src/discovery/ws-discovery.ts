@@ -50,6 +50,26 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
           await sendUnicast(context.targets.filter((t) => !answered.has(t)));
         })();
       }
+      // Hello and Bye go to the group's port 3702: listen there too, so devices that come up during the wait
+      // are heard (our own multicast Probe echoes back here and is ignored as kind 'probe').
+      const ipv4 = context.interfaces.filter((i) => i.family === 'IPv4');
+      if (ipv4.length > 0) {
+        const listener = await context.udp({
+          type: 'udp4',
+          bindAddress: WS_DISCOVERY_IPV4_GROUP,
+          port: WS_DISCOVERY_PORT,
+          reuseAddr: true,
+          memberships: ipv4.map((i) => ({ group: WS_DISCOVERY_IPV4_GROUP, interfaceAddress: i.address })),
+        }).catch((error: Error) => {
+          context.warn(null, `cannot listen for WS-Discovery Hello on ${WS_DISCOVERY_IPV4_GROUP}:${WS_DISCOVERY_PORT}: ${error.message}`, 'listen-failed');
+          return null;
+        });
+        if (listener) {
+          sockets.push(listener);
+          listener.onMessage(handle);
+          listener.onError(() => undefined);
+        }
+      }
       for (const iface of context.interfaces) {
         const family = iface.family === 'IPv6' ? 'udp6' : 'udp4';
         const socket = await context.udp({
@@ -98,10 +118,12 @@ function handleMessage(context: DiscoveryContext, message: UdpMessage): void {
     case 'hello':
       observeMatch(context, message.address, decoded.match);
       return;
+    case 'bye':
+      context.warn(message.address, `device ${decoded.endpoint ?? ''} said Bye (leaving the network)`.replace('  ', ' '), 'ws-discovery-bye');
+      return;
     case 'fault':
       context.warn(message.address, `WS-Discovery fault: ${decoded.reason ?? decoded.subcode ?? decoded.code ?? 'unknown'}`, 'ws-discovery-fault');
       return;
-    case 'bye':
     case 'probe':
       return;
   }

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpEndpoint, type UdpSocketFactory } from '../transport/udp.js';
 import type { SimulatorProfile } from './profile.js';
+import { buildHello } from '../protocols/ws-discovery/index.js';
 import { editElement, loadCapture, rewriteServiceUrls, setElementText } from './templates.js';
 import { verifyDigest, verifyUsernameToken, type CredentialCheck } from './verify-credentials.js';
 import { responderDeviceInfo, startDiscoveryResponders, ssdpDescriptionXml, subscribeMulticastGroup, SSDP_DESCRIPTION_PATH, type Responder } from './responders/index.js';
@@ -127,6 +128,8 @@ export class SimulatedDevice {
       this.udp.onMessage((message) => this.handleDiscovery(message.data, message.address, message.port));
       this.udp.onError(() => undefined);
       if (this.multicast) {
+        // A device coming onto the network announces itself (WS-Discovery §4.1 Hello).
+        await this.udp.send(Buffer.from(this.buildHello(), 'utf8'), 3702, '239.255.255.250').catch(() => undefined);
         this.wsGroup = await subscribeMulticastGroup(
           { udpFactory: this.udpFactory, group: '239.255.255.250', port: 3702, interfaceAddress: this.multicast.interfaceAddress },
           (message) => this.handleDiscovery(message.data, message.address, message.port),
@@ -187,6 +190,18 @@ export class SimulatedDevice {
       this.udp?.send(reply, port, address).catch(() => undefined);
     }, Math.floor(Math.random() * this.maxAnswerDelayMs));
     this.timers.add(timer);
+  }
+
+  buildHello(): string {
+    const ws = this.profile.wsDiscovery;
+    return buildHello({
+      messageId: randomUUID(),
+      endpointUuid: this.endpointUuid,
+      types: (ws?.types ?? 'dn:NetworkVideoTransmitter tds:Device').split(/\s+/).filter((t) => /^(dn|tds):/.test(t)),
+      scopes: ws?.scopes ?? [],
+      xaddrs: [this.advertisedXAddrs],
+      metadataVersion: 1,
+    });
   }
 
   buildProbeMatches(relatesTo: string): string {
