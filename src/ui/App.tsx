@@ -74,7 +74,8 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
   const requestPlan = async (book: CredentialBook): Promise<void> => {
     setBusy(true);
     dispatch({ type: 'message', text: 'Planning: no credential is sent until you confirm…' });
-    await session.plan(book, targetsOrSelection());
+    const plan = await session.plan(book, targetsOrSelection());
+    dispatch({ type: 'plan', plan });
     setBusy(false);
     dispatch({ type: 'message', text: null });
     dispatch({ type: 'open', screen: 'plan' });

@@ -35,6 +35,7 @@ export type UiAction =
   | { type: 'open'; screen: Screen }
   | { type: 'close' }
   | { type: 'message'; text: string | null }
+  | { type: 'plan'; plan: PlannedLogin[] }
   | { type: 'rescan'; nowMs: number };
 
 export function initialState(): UiState {
@@ -96,6 +97,8 @@ export function reduce(state: UiState, action: UiAction): UiState {
       return { ...state, screen: 'scan' };
     case 'message':
       return { ...state, message: action.text };
+    case 'plan':
+      return { ...state, plan: action.plan };
     case 'rescan':
       return { ...initialState(), selected: state.selected, startedAtMs: action.nowMs };
   }
