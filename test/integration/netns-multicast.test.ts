@@ -29,7 +29,6 @@ const DUAL_HOMED = ['hikvision-ds-2cd2386g2-v5.7', 'axis-m1034-w'];
 const unavailable = namespaceUnavailableReason();
 if (unavailable !== null) {
   // A skip here hides the only real-multicast coverage the project has: say so where nobody can miss it.
-  // eslint-disable-next-line no-console
   console.warn(
     `\n${'!'.repeat(100)}\n!! SKIPPED: real-multicast tests in network namespaces (${unavailable}).\n` +
       `!! Multicast discovery (WS-Discovery, SADP, DHIP, SSDP, mDNS) is NOT covered by this run. Run as root on Linux.\n${'!'.repeat(100)}\n`,
