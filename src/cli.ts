@@ -163,6 +163,10 @@ function wantsInteractive(flags: ScanFlags): boolean {
 }
 
 async function interactive(options: ScanOptions, flags: ScanFlags): Promise<number> {
+  // Ink renders nothing until exit when it believes it runs in CI (is-in-ci reads CI / CONTINUOUS_INTEGRATION at
+  // import). We only get here with a TTY on both ends, so a person (or a pty test) is watching: render.
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
   const { runInteractive } = await import('./ui/run-ui.js');
   const fileEntries = flags.credentials ? loadCredentialsFile(flags.credentials) : undefined;
   const { loginFailed } = await runInteractive({
