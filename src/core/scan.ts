@@ -113,7 +113,12 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     const fingerprintState = state;
     const pass = async (): Promise<void> => {
       const current = registry.get(record.key);
-      if (!current) return; // folded into another record, which has its own passes
+      if (!current) {
+        // Folded into another record since this pass was queued: that record probes this address instead.
+        const owner = registry.all().find((r) => r.device.addresses.includes(address));
+        if (owner) scheduleFingerprint(owner, address);
+        return;
+      }
       const result = await limiter.run(() => fingerprintDevice({ http, timeoutMs: options.timeoutMs, now }, current, address, fingerprintState));
       for (const w of result.warnings) warn(address, w.message, w.code);
       refreshIdentity(current, fingerprintState);
