@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planLogin, identityKeys, type PlanInput } from '../../../src/guard/planner.js';
 import { parseLedger } from '../../../src/guard/ledger.js';
 import { Secret } from '../../../src/guard/secret.js';
+import type { CredentialBook } from '../../../src/guard/credentials.js';
 import type { Device } from '../../../src/core/device.js';
 import type { ServiceAccess } from '../../../src/fingerprint/types.js';
 import { unknownLockout } from '../../../src/core/lockout-default.js';
@@ -13,10 +14,10 @@ const device = (over: Partial<Device> = {}): Device => ({
 const onvifDigest: ServiceAccess = { kind: 'onvif', url: 'http://192.0.2.40/onvif/device_service', method: 'POST', scheme: 'http-digest', challenges: [] };
 const onvifWs: ServiceAccess = { ...onvifDigest, scheme: 'ws-username-token' };
 const isapi: ServiceAccess = { kind: 'hikvision-isapi', url: 'http://192.0.2.40/ISAPI/Security/userCheck', method: 'GET', scheme: 'http-digest', challenges: [] };
-const book = { defaultSet: { username: 'admin', password: new Secret('pw'), origin: 'test' }, entries: [] };
+const book: CredentialBook = { defaultSet: { username: 'admin', password: new Secret('pw'), origin: 'test' }, entries: [] };
 const empty = parseLedger('');
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({ key: 1, device: device(), services: [onvifDigest], clockOffsetMs: 0, certificateSha256: null, ...over });
-const plan = (over: Partial<PlanInput> = {}, ledger = empty, b = book) => {
+const plan = (over: Partial<PlanInput> = {}, ledger = empty, b: CredentialBook = book) => {
   const i = input(over);
   return planLogin(i, b, ledger, identityKeys(i.device));
 };
