@@ -88,6 +88,6 @@ describe.skipIf(skip)('terminal UI in a pseudo-terminal', () => {
       const locked = after.find((r) => r.name === 'hikvision-ds-2cd2347g2-locked')!;
       expect(locked.counters.credentialedRequests).toBe(0);
       expect(readFileSync(ledger, 'utf8')).not.toContain(PASSWORD);
-    }, 40_000);
+    }, 90_000);
   }
 });

@@ -32,7 +32,7 @@ export function startTmux(name: string, command: string, columns: number, rows: 
       for (const ch of text) tmux(['send-keys', '-t', name, '-l', ch]);
     },
     screen: () => tmux(['capture-pane', '-t', name, '-p']),
-    waitFor: async (pattern, timeoutMs = 10_000) => {
+    waitFor: async (pattern, timeoutMs = 20_000) => {
       const deadline = Date.now() + timeoutMs;
       let last = '';
       while (Date.now() < deadline) {
