@@ -57,6 +57,14 @@ export interface LoginInfo {
   reason: string | null;
 }
 
+/** What the one login will need, learned anonymously (JSON `access`, an extension to the contract's device). */
+export interface DeviceAccess {
+  /** Offered schemes in the order seen: `http-digest:<ALGORITHM>`, `ws-username-token`, `basic-only`, `none`. */
+  schemes: string[];
+  /** SHA-256 of the certificate seen over HTTPS (colon hex), which the login is pinned to; null without HTTPS. */
+  httpsCertificateSha256: string | null;
+}
+
 export interface Device {
   id: string;
   addresses: string[];
@@ -71,6 +79,7 @@ export interface Device {
   onvif: OnvifInfo | null;
   lockout: LockoutInfo;
   login: LoginInfo;
+  access?: DeviceAccess;
 }
 
 /** Normalise a MAC in any common spelling (dash, colon, dotted, bare hex) to lowercase colon form, or null. */

@@ -118,7 +118,7 @@ class SsdpSession {
     }
     const task = this.describe(decoded.location).then((description) => {
       if (description) evidence.push(...descriptionEvidence(description));
-      this.found(ssdpObservation(address, evidence, description));
+      this.found(ssdpObservation(address, evidence, description, decoded.location));
     });
     this.pending.add(task);
     void task.finally(() => this.pending.delete(task));
@@ -177,11 +177,23 @@ function descriptionEvidence(description: UpnpDeviceDescription): Evidence[] {
 }
 
 /** Axis prints the MAC as its serial number (UPnP serialNumber and the label agree on every capture). */
-export function ssdpObservation(address: string, evidence: Evidence[], description: UpnpDeviceDescription | null): Observation {
+export function ssdpObservation(address: string, evidence: Evidence[], description: UpnpDeviceDescription | null, location?: string): Observation {
   const serial = description?.serialNumber ?? null;
   const axis = /^axis\b/i.test(description?.manufacturer ?? '');
   const mac = axis && serial !== null && /^[0-9a-f]{12}$/i.test(serial) ? normaliseMac(serial) : null;
-  return { channel: 'ssdp', address, mac, serial, evidence };
+  // The description is served by the device's web server: its port, on the responder's own address, is the HTTP port.
+  const port = location !== undefined && locationHost(location) !== null && sameAddress(locationHost(location)!, address) ? locationPort(location) : null;
+  return { channel: 'ssdp', address, mac, serial, evidence, ...(port !== null ? { ports: { http: port } } : {}) };
+}
+
+function locationPort(location: string): number | null {
+  try {
+    const url = new URL(location);
+    if (url.protocol !== 'http:') return null;
+    return url.port === '' ? 80 : Number(url.port);
+  } catch {
+    return null;
+  }
 }
 
 function locationHost(location: string): string | null {

@@ -9,7 +9,9 @@ import { resolveIdentity } from './matchers/index.js';
 import { lookupLockout, toLockoutInfo } from '../guard/lockout/lookup.js';
 import { probeOnvif, responderServiceUrl, type ProbeContext } from './onvif-probe.js';
 import { probeAxis, probeDahua, probeHikvision, probeHttpRoot } from './vendor-probes.js';
-import type { ProbeResult, ServiceAccess } from './types.js';
+import { probeRtsp, RTSP_DEFAULT_PORT } from './rtsp-probe.js';
+import { httpsBaseUrl, probeHttpsCertificate } from './https-probe.js';
+import type { DeviceAccess, ProbeResult, ServiceAccess } from './types.js';
 
 export interface FingerprintState {
   probedAddresses: Set<string>;
@@ -46,6 +48,12 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
   if (onvifUrl) await once(`onvif ${onvifUrl}`, () => probeOnvif(context, onvifUrl));
   const baseUrl = httpBaseUrl(address, onvifUrl, record.ports['http']);
   await once(`http ${baseUrl}`, () => probeHttpRoot(context, baseUrl));
+  // The certificate the login will be pinned to, when the device has HTTPS and the probes above did not use it.
+  const httpsUrl = httpsBaseUrl(address, record.device.onvif?.xaddrs ?? [], record.ports['https']);
+  if (httpsUrl && httpsUrl !== baseUrl) await once(`https ${httpsUrl}`, () => probeHttpsCertificate(context, httpsUrl));
+  // Only mDNS (`_rtsp._tcp`) announces an RTSP port; otherwise the RFC 2326 default, 554.
+  const rtspPort = record.ports['rtsp'] ?? RTSP_DEFAULT_PORT;
+  await once(`rtsp ${address} ${rtspPort}`, () => probeRtsp(context, { address, port: rtspPort, vendor: resolveIdentity(record.device.evidence).vendor }));
   // Vendor-specific probes only once the anonymous evidence names the vendor: no guessing at other vendors' APIs.
   const family = vendorFamily(record.device.evidence);
   if (family === 'hikvision') await once(`hikvision ${baseUrl}`, () => probeHikvision(context, baseUrl));
@@ -84,6 +92,7 @@ export function refreshIdentity(record: DeviceRecord, state: FingerprintState | 
   device.mac = device.mac ?? identity.mac;
   device.activated = state?.activated ?? identity.activated ?? null;
   if (device.onvif && state && state.clockOffsetMs !== null) device.onvif.clockOffsetMs = state.clockOffsetMs;
+  if (state) device.access = deviceAccess(state);
   const match = lookupLockout({ vendor: device.vendor, model: device.model, firmware: device.firmware });
   const live = state?.lock ?? undefined;
   const previous = device.lockout;
@@ -92,4 +101,22 @@ export function refreshIdentity(record: DeviceRecord, state: FingerprintState | 
     remainingAttempts: live?.remainingAttempts ?? previous.remainingAttempts ?? undefined,
     unlockInSeconds: live?.unlockInSeconds ?? previous.unlockInSeconds ?? undefined,
   });
+}
+
+/** The schemes the anonymous challenges offered (Digest per algorithm, RFC 7616 §3.3: absent means MD5). */
+export function deviceAccess(state: Pick<FingerprintState, 'services' | 'certificateSha256'>): DeviceAccess {
+  const schemes: string[] = [];
+  const add = (scheme: string): void => {
+    if (!schemes.includes(scheme)) schemes.push(scheme);
+  };
+  for (const service of state.services) {
+    if (service.scheme === 'http-digest') {
+      for (const challenge of service.challenges) {
+        if (challenge.scheme === 'digest') add(`http-digest:${(challenge.algorithm ?? 'MD5').toUpperCase()}`);
+      }
+    } else if (service.scheme !== 'unknown') {
+      add(service.scheme);
+    }
+  }
+  return { schemes, httpsCertificateSha256: state.certificateSha256 };
 }

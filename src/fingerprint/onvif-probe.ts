@@ -19,10 +19,13 @@ import {
 } from '../protocols/onvif/index.js';
 import { parseWwwAuthenticate } from '../protocols/http-auth/index.js';
 import { HttpTransportError, type HttpResponse, type HttpTransport } from '../transport/http.js';
+import type { RtspTransport } from '../transport/rtsp.js';
 import { emptyProbeResult, type OfferedChallenge, type OfferedScheme, type ProbeResult } from './types.js';
 
 export interface ProbeContext {
   http: HttpTransport;
+  /** When absent, the RTSP probe opens and closes its own transport. */
+  rtsp?: RtspTransport;
   timeoutMs: number;
   now(): number;
 }
@@ -99,6 +102,8 @@ export async function probeOnvif(context: ProbeContext, url: string): Promise<Pr
     const sentAt = context.now();
     const response = await postSoap(context, url, getSystemDateAndTimeBody());
     const receivedAt = context.now();
+    // Over HTTPS this is the certificate the one login will be pinned to (CONTRACT S3).
+    if (response.certificateSha256) result.certificateSha256 = response.certificateSha256;
     if (response.statusCode === 200) {
       const time = parseSystemDateAndTime(response.body.toString('utf8'));
       result.clockOffsetMs = computeClockOffsetMs(time, sentAt, receivedAt);

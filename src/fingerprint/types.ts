@@ -35,3 +35,5 @@ export interface ProbeResult {
 export function emptyProbeResult(): ProbeResult {
   return { evidence: [], services: [], warnings: [] };
 }
+
+export type { DeviceAccess } from '../core/device.js';

@@ -53,7 +53,8 @@ export async function probeHttpRoot(context: ProbeContext, baseUrl: string): Pro
     result.evidence.push(...headerEvidence(response, 'http'));
     if (response.certificateSha256) result.certificateSha256 = response.certificateSha256;
   } catch (error) {
-    note(result, error, 'HTTP root probe');
+    // No web server on that port is an answer, not a fault (the device may serve HTTP elsewhere or not at all).
+    if (!(error instanceof HttpTransportError && error.code === 'connect')) note(result, error, 'HTTP root probe');
   }
   return result;
 }

@@ -87,7 +87,8 @@ export function planLogin(input: PlanInput, book: CredentialBook, ledger: Ledger
       const host = hostOf(s.url);
       return host !== null && device.addresses.includes(host);
     })
-    .sort((a, b) => SERVICE_PREFERENCE[a.kind] - SERVICE_PREFERENCE[b.kind]);
+    // Within a kind, HTTPS first: the same login over TLS is pinned to the certificate seen anonymously.
+    .sort((a, b) => SERVICE_PREFERENCE[a.kind] - SERVICE_PREFERENCE[b.kind] || Number(b.url.startsWith('https:')) - Number(a.url.startsWith('https:')));
   if (usable.length === 0) return skip('no usable address: no login service was found on an address the device answered from');
 
   const reasons: string[] = [];

@@ -4,6 +4,8 @@
  * prove what the scanner did (anonymous vs credentialed requests, failed logins, lockouts, who sent credentials).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpEndpoint, type UdpSocketFactory } from '../transport/udp.js';
 import type { SimulatorProfile } from './profile.js';
@@ -11,6 +13,8 @@ import { buildHello } from '../protocols/ws-discovery/index.js';
 import { editElement, loadCapture, rewriteServiceUrls, setElementText } from './templates.js';
 import { verifyDigest, verifyUsernameToken, type CredentialCheck } from './verify-credentials.js';
 import { responderDeviceInfo, startDiscoveryResponders, ssdpDescriptionXml, subscribeMulticastGroup, SSDP_DESCRIPTION_PATH, type Responder } from './responders/index.js';
+import { startRtspResponder, type RtspResponder } from './responders/rtsp-responder.js';
+import { loadSimulatorCertificate, type SimulatorCertificate } from './tls.js';
 
 export interface DeviceCounters {
   anonymousRequests: number;
@@ -26,6 +30,8 @@ export interface DeviceCounters {
   mixedCredentialRequests: number;
   /** Credentialed requests using Basic (S4 forbids it over plain HTTP). */
   basicCredentialRequests: number;
+  /** RTSP requests of any kind (also counted above as anonymous or credentialed). */
+  rtspRequests: number;
 }
 
 export interface DeviceOptions {
@@ -62,7 +68,12 @@ export class SimulatedDevice {
     credentialedSources: [],
     mixedCredentialRequests: 0,
     basicCredentialRequests: 0,
+    rtspRequests: 0,
   };
+  /** Bound RTSP port (profile.rtsp), or null. */
+  rtspPort: number | null = null;
+  /** Bound HTTPS port (profile.https), or null. */
+  httpsPort: number | null = null;
   private readonly password: string;
   private readonly udpFactory: UdpSocketFactory;
   private readonly maxAnswerDelayMs: number;
@@ -71,6 +82,8 @@ export class SimulatedDevice {
   private responders: Responder | null = null;
   private wsGroup: { close(): Promise<void> } | null = null;
   private http: Server | null = null;
+  private https: HttpsServer | null = null;
+  private rtsp: RtspResponder | null = null;
   private readonly locks = new Map<string, LockEntry>();
   private readonly issuedNonces = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -97,10 +110,17 @@ export class SimulatedDevice {
     return `${this.baseUrl}${this.profile.onvif?.path ?? '/onvif/device_service'}`;
   }
 
-  /** What the device announces in XAddrs: its own service, unless the profile spoofs another host. */
+  /** The ONVIF service over TLS (profile.https), or null. */
+  get httpsOnvifUrl(): string | null {
+    if (this.httpsPort === null) return null;
+    return `https://${this.host}${this.httpsPort === 443 ? '' : `:${this.httpsPort}`}${this.profile.onvif?.path ?? '/onvif/device_service'}`;
+  }
+
+  /** What the device announces in XAddrs: its own service (HTTPS first when it has it), unless the profile spoofs another host. */
   get advertisedXAddrs(): string {
     const spoof = this.profile.wsDiscovery?.advertisedHost;
-    return spoof ? this.onvifUrl.replace(this.host, spoof) : this.onvifUrl;
+    const urls = this.httpsOnvifUrl ? [this.httpsOnvifUrl, this.onvifUrl] : [this.onvifUrl];
+    return urls.map((url) => (spoof ? url.replace(this.host, spoof) : url)).join(' ');
   }
 
   get endpointUuid(): string {
@@ -121,6 +141,29 @@ export class SimulatedDevice {
     });
     const bound = this.http.address();
     if (bound && typeof bound === 'object') this.httpPort = bound.port;
+    if (this.profile.https) await this.startHttps(this.profile.https.port ?? (this.httpPort === 80 ? 443 : 0));
+    if (this.profile.rtsp) {
+      const rtsp = this.profile.rtsp;
+      this.rtsp = await startRtspResponder({
+        address: this.address,
+        // The scanner's probe knows only 554 (and mDNS-announced ports): as non-root the port is ephemeral and unfound.
+        port: rtsp.port ?? (typeof process.getuid === 'function' && process.getuid() === 0 ? 554 : 0),
+        server: rtsp.server,
+        realm: rtsp.realm,
+        ...(rtsp.optionsTemplate ? { optionsTemplate: rtsp.optionsTemplate } : {}),
+        ...(rtsp.describeTemplate ? { describeTemplate: rtsp.describeTemplate } : {}),
+        onRequest: ({ source, credentialed, basic }) => {
+          this.counters.rtspRequests += 1;
+          if (!credentialed) {
+            this.counters.anonymousRequests += 1;
+            return;
+          }
+          this.noteCredentialed(source);
+          if (basic) this.counters.basicCredentialRequests += 1;
+        },
+      });
+      this.rtspPort = this.rtsp.port;
+    }
     if (this.profile.startLocked) this.lockAll();
     if (this.profile.channels.includes('ws-discovery')) {
       // reuseAddr: a fleet multicast hub binds the group address on the same port.
@@ -153,6 +196,14 @@ export class SimulatedDevice {
     this.timers.clear();
     await this.responders?.close();
     this.responders = null;
+    await this.rtsp?.close();
+    this.rtsp = null;
+    const https = this.https;
+    this.https = null;
+    if (https) {
+      https.closeAllConnections();
+      await new Promise<void>((resolve) => https.close(() => resolve()));
+    }
     await this.wsGroup?.close();
     this.wsGroup = null;
     await this.udp?.close();
@@ -163,6 +214,28 @@ export class SimulatedDevice {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     }
+  }
+
+  /**
+   * Present another certificate from now on (a device replaced, or a machine in the middle): open TLS
+   * connections are dropped so every new request meets the new certificate.
+   */
+  useHttpsCertificate(certificate: SimulatorCertificate): void {
+    if (!this.https) throw new Error(`${this.profile.name} serves no HTTPS`);
+    this.https.setSecureContext(certificate);
+    this.https.closeAllConnections();
+  }
+
+  private async startHttps(port: number): Promise<void> {
+    const https = createHttpsServer(loadSimulatorCertificate('simulator'), (req, res) => void this.handleHttp(req, res));
+    https.keepAliveTimeout = 5_000;
+    this.https = https;
+    await new Promise<void>((resolve, reject) => {
+      https.once('error', reject);
+      https.listen(port, this.address, () => resolve());
+    });
+    const bound = https.address();
+    this.httpsPort = bound && typeof bound === 'object' ? bound.port : port;
   }
 
   /** Failures counted for this source (or account) right now; exposed for tests. */
@@ -266,7 +339,7 @@ export class SimulatedDevice {
     }
     const onvifPath = this.profile.onvif?.path ?? '/onvif/device_service';
     if (req.method === 'POST' && this.profile.onvif && url.pathname === onvifPath) {
-      await this.handleOnvif(req, res, body, source);
+      await this.handleOnvif(req, res, body, source, (req.socket as TLSSocket).encrypted === true);
       return;
     }
     if (this.profile.vendorApi === 'hikvision') {
@@ -307,7 +380,7 @@ export class SimulatedDevice {
     this.send(res, 404, 'text/plain', 'not found');
   }
 
-  private async handleOnvif(req: IncomingMessage, res: ServerResponse, body: string, source: string): Promise<void> {
+  private async handleOnvif(req: IncomingMessage, res: ServerResponse, body: string, source: string, secure: boolean): Promise<void> {
     const onvif = this.profile.onvif!;
     const operation = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(body)?.[1] ?? '';
     const preAuth = ['GetSystemDateAndTime', 'GetCapabilities', 'GetServices', 'GetServiceCapabilities', 'GetHostname', 'GetWsdlUrl', 'GetEndpointReference'];
@@ -323,7 +396,7 @@ export class SimulatedDevice {
         return;
       }
     }
-    const payload = this.onvifResponse(operation);
+    const payload = this.onvifResponse(operation, secure && this.httpsOnvifUrl ? new URL(this.httpsOnvifUrl).origin : this.baseUrl);
     if (payload === null) {
       this.send(res, 400, SOAP_CT, soapFault('env:Receiver', 'ter:ActionNotSupported', 'Optional Action Not Implemented'));
       return;
@@ -331,7 +404,7 @@ export class SimulatedDevice {
     this.send(res, 200, SOAP_CT, payload);
   }
 
-  private onvifResponse(operation: string): string | null {
+  private onvifResponse(operation: string, base: string): string | null {
     const templates = this.profile.onvif?.templates ?? {};
     const id = this.profile.identity;
     switch (operation) {
@@ -357,9 +430,9 @@ export class SimulatedDevice {
         return xml;
       }
       case 'GetCapabilities':
-        return templates.GetCapabilities ? rewriteServiceUrls(loadCapture(templates.GetCapabilities), this.baseUrl) : null;
+        return templates.GetCapabilities ? rewriteServiceUrls(loadCapture(templates.GetCapabilities), base) : null;
       case 'GetServices':
-        return templates.GetServices ? rewriteServiceUrls(loadCapture(templates.GetServices), this.baseUrl) : null;
+        return templates.GetServices ? rewriteServiceUrls(loadCapture(templates.GetServices), base) : null;
       case 'GetDeviceInformation': {
         const template = templates.GetDeviceInformation;
         if (!template) return null;

@@ -51,6 +51,25 @@ export interface SimulatorProfile {
     basicChallengeToo?: boolean;
   };
   vendorApi?: 'hikvision' | 'axis' | 'dahua' | null;
+  /**
+   * An RTSP server (OPTIONS 200, DESCRIBE 401 Digest). It listens on `port`, else 554 when the simulator runs as
+   * root, else an ephemeral port that nothing announces — the scanner's RTSP probe (port 554 unless mDNS says
+   * otherwise) then finds nothing, as on a device whose RTSP is off.
+   */
+  rtsp?: {
+    /** RTSP `Server` header; null sends none (as the captured Hikvision answers do). */
+    server: string | null;
+    realm: string;
+    port?: number;
+    /** Captured answers used as templates (fixtures/captures relative); defaults in rtsp-responder.ts. */
+    optionsTemplate?: string;
+    describeTemplate?: string;
+  };
+  /**
+   * Also serve the HTTP API over TLS with the test certificate in fixtures/tls, announced first in XAddrs. Port:
+   * `port`, else 443 when the HTTP port is 80, else ephemeral.
+   */
+  https?: { port?: number };
   clock: { offsetMs: number; tokenWindowMs: number };
   lockout: {
     /** Failures before the lock; null = never locks. */
