@@ -210,6 +210,8 @@ interface SimulateFlags {
   count?: string;
   httpPort?: string;
   multicastInterface?: string;
+  multicastInterfaceName?: string;
+  ipv6Prefix?: string;
 }
 
 function repeatProfiles(profiles: string[] | undefined, count: number): string[] {
@@ -224,11 +226,12 @@ async function simulateCommand(flags: SimulateFlags): Promise<number> {
     subnet: flags.subnet,
     ...(count ? { profiles: repeatProfiles(profiles, count) } : {}),
     ...(flags.httpPort !== undefined ? { httpPort: Number(flags.httpPort) } : {}),
-    ...(flags.multicastInterface ? { multicast: { interfaceAddress: flags.multicastInterface } } : {}),
+    ...(flags.multicastInterface ? { multicast: { interfaceAddress: flags.multicastInterface, ...(flags.multicastInterfaceName ? { interfaceName: flags.multicastInterfaceName } : {}) } } : {}),
+    ...(flags.ipv6Prefix ? { ipv6Prefix: flags.ipv6Prefix } : {}),
     control: { address: '127.0.0.1', port: Number(flags.controlPort) },
     ...(profiles && !count ? { profiles } : {}),
   });
-  console.log(`Simulated fleet running (loopback only). Ctrl-C stops it.`);
+  console.log(`Simulated fleet running${flags.multicastInterface ? ` (answering multicast on ${flags.multicastInterface})` : ' (loopback only)'}. Ctrl-C stops it.`);
   for (const device of fleet.devices) {
     console.log(`  ${device.address.padEnd(15)} ${device.profile.name.padEnd(32)} ${device.onvifUrl}`);
   }
@@ -299,6 +302,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--count <n>', 'this many devices, cycling through the profiles (addresses continue past .255 into the next /24)')
     .option('--http-port <port>', 'HTTP port of every device (default 80 as root, else ephemeral)')
     .option('--multicast-interface <address>', 'also answer multicast probes on the interface with this address (for network-namespace tests only)')
+    .option('--multicast-interface-name <name>', 'that interface\'s name, to answer IPv6 multicast (ff02::c) too')
+    .option('--ipv6-prefix <prefix>', 'also give each device the IPv6 address <prefix><host number in hex>, e.g. fd00:198:18:7::')
     .action((flags: SimulateFlags) => {
       result = simulateCommand(flags);
     });

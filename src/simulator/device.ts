@@ -43,7 +43,9 @@ export interface DeviceOptions {
   /** Upper bound of the random WS-Discovery answer delay (ONVIF APP_MAX_DELAY is 500 ms). */
   maxAnswerDelayMs?: number;
   /** Also answer multicast probes on the interface with this address (network-namespace tests only). */
-  multicast?: { interfaceAddress: string };
+  multicast?: { interfaceAddress: string; interfaceName?: string };
+  /** A second, IPv6 address: WS-Discovery (ff02::c when multicast has an interfaceName) and HTTP answer there too. */
+  ipv6Address?: string;
 }
 
 interface LockEntry {
@@ -78,7 +80,11 @@ export class SimulatedDevice {
   private readonly udpFactory: UdpSocketFactory;
   private readonly maxAnswerDelayMs: number;
   private udp: UdpEndpoint | null = null;
-  private readonly multicast: { interfaceAddress: string } | undefined;
+  private readonly multicast: { interfaceAddress: string; interfaceName?: string } | undefined;
+  readonly ipv6Address: string | undefined;
+  private udp6: UdpEndpoint | null = null;
+  private wsGroup6: UdpEndpoint | null = null;
+  private http6: Server | null = null;
   private responders: Responder | null = null;
   private wsGroup: { close(): Promise<void> } | null = null;
   private http: Server | null = null;
@@ -96,6 +102,7 @@ export class SimulatedDevice {
     this.udpFactory = options.udpFactory ?? openUdpSocket;
     this.maxAnswerDelayMs = options.maxAnswerDelayMs ?? 40;
     this.multicast = options.multicast;
+    this.ipv6Address = options.ipv6Address;
   }
 
   get host(): string {
@@ -120,6 +127,8 @@ export class SimulatedDevice {
   get advertisedXAddrs(): string {
     const spoof = this.profile.wsDiscovery?.advertisedHost;
     const urls = this.httpsOnvifUrl ? [this.httpsOnvifUrl, this.onvifUrl] : [this.onvifUrl];
+    // Real devices list their IPv6 service too (the Hikvision capture adds a link-local one).
+    if (this.ipv6Address) urls.push(this.onvifUrl.replace(this.host, `[${this.ipv6Address}]`));
     return urls.map((url) => (spoof ? url.replace(this.host, spoof) : url)).join(' ');
   }
 
@@ -170,6 +179,7 @@ export class SimulatedDevice {
       this.udp = await this.udpFactory({ type: this.address.includes(':') ? 'udp6' : 'udp4', bindAddress: this.address, port: 3702, reuseAddr: true });
       this.udp.onMessage((message) => this.handleDiscovery(message.data, message.address, message.port));
       this.udp.onError(() => undefined);
+      if (this.ipv6Address) await this.startIpv6();
       if (this.multicast) {
         // A device coming onto the network announces itself (WS-Discovery §4.1 Hello).
         await this.udp.send(Buffer.from(this.buildHello(), 'utf8'), 3702, '239.255.255.250').catch(() => undefined);
@@ -208,6 +218,16 @@ export class SimulatedDevice {
     this.wsGroup = null;
     await this.udp?.close();
     this.udp = null;
+    await this.wsGroup6?.close();
+    await this.udp6?.close();
+    this.wsGroup6 = null;
+    this.udp6 = null;
+    const http6 = this.http6;
+    this.http6 = null;
+    if (http6) {
+      http6.closeAllConnections();
+      await new Promise<void>((resolve) => http6.close(() => resolve()));
+    }
     const http = this.http;
     this.http = null;
     if (http) {
@@ -224,6 +244,28 @@ export class SimulatedDevice {
     if (!this.https) throw new Error(`${this.profile.name} serves no HTTPS`);
     this.https.setSecureContext(certificate);
     this.https.closeAllConnections();
+  }
+
+  private async startIpv6(): Promise<void> {
+    const address = this.ipv6Address!;
+    const http6 = createServer((req, res) => void this.handleHttp(req, res));
+    this.http6 = http6;
+    await new Promise<void>((resolve, reject) => {
+      http6.once('error', reject);
+      http6.listen(this.httpPort, address, () => resolve());
+    });
+    const udp6 = await this.udpFactory({ type: 'udp6', bindAddress: address, port: 3702, reuseAddr: true, ipv6Only: true });
+    this.udp6 = udp6;
+    udp6.onMessage((message) => this.handleDiscovery(message.data, message.address, message.port, udp6));
+    udp6.onError(() => undefined);
+    const ifname = this.multicast?.interfaceName;
+    if (ifname) {
+      // Every device joins ff02::c on the port; each answers from its own IPv6 socket.
+      const group = await this.udpFactory({ type: 'udp6', bindAddress: '::', port: 3702, reuseAddr: true, ipv6Only: true, memberships: [{ group: 'ff02::c', interfaceAddress: `::%${ifname}` }] });
+      this.wsGroup6 = group;
+      group.onMessage((message) => this.handleDiscovery(message.data, message.address, message.port, udp6));
+      group.onError(() => undefined);
+    }
   }
 
   private async startHttps(port: number): Promise<void> {
@@ -251,7 +293,7 @@ export class SimulatedDevice {
     this.handleDiscovery(data, address, port);
   }
 
-  private handleDiscovery(data: Buffer, address: string, port: number): void {
+  private handleDiscovery(data: Buffer, address: string, port: number, via?: UdpEndpoint): void {
     const text = data.toString('utf8');
     if (!/<(?:[\w-]+:)?Probe[\s>]/.test(text)) return;
     this.counters.discoveryProbes += 1;
@@ -260,7 +302,7 @@ export class SimulatedDevice {
     const reply = Buffer.from(this.buildProbeMatches(relatesTo), 'utf8');
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.udp?.send(reply, port, address).catch(() => undefined);
+      (via ?? this.udp)?.send(reply, port, address).catch(() => undefined);
     }, Math.floor(Math.random() * this.maxAnswerDelayMs));
     this.timers.add(timer);
   }
@@ -272,7 +314,7 @@ export class SimulatedDevice {
       endpointUuid: this.endpointUuid,
       types: (ws?.types ?? 'dn:NetworkVideoTransmitter tds:Device').split(/\s+/).filter((t) => /^(dn|tds):/.test(t)),
       scopes: ws?.scopes ?? [],
-      xaddrs: [this.advertisedXAddrs],
+      xaddrs: this.advertisedXAddrs.split(' '),
       metadataVersion: 1,
     });
   }

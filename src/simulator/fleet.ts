@@ -27,7 +27,9 @@ export interface FleetOptions {
    * Also answer multicast probes arriving on the interface with this IPv4 address. Only ever used inside a
    * network namespace a test created (never on the machine's real interfaces).
    */
-  multicast?: { interfaceAddress: string };
+  multicast?: { interfaceAddress: string; interfaceName?: string };
+  /** Give device i also the IPv6 address <prefix><10+i in hex> (e.g. 'fd00:198:18:7::'), for dual-stack tests. */
+  ipv6Prefix?: string;
 }
 
 export interface DeviceReport {
@@ -118,6 +120,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         udpFactory: options.udpFactory,
         maxAnswerDelayMs: options.maxAnswerDelayMs,
         ...(options.multicast ? { multicast: options.multicast } : {}),
+        ...(options.ipv6Prefix ? { ipv6Address: `${options.ipv6Prefix}${(first + index).toString(16)}` } : {}),
       });
       devices.push(device);
       await device.start();

@@ -19,6 +19,8 @@ export interface UdpOpenOptions {
   /** Local port; default ephemeral. */
   port?: number;
   reuseAddr?: boolean;
+  /** udp6 only: do not also receive IPv4 (a dual-stack socket on :: would). */
+  ipv6Only?: boolean;
   /** Join these multicast groups on the given local interface address (or all when undefined). */
   memberships?: Array<{ group: string; interfaceAddress?: string }>;
   /** Outgoing multicast interface (IPv4 address, or `::%ifname` for IPv6). */
@@ -43,7 +45,7 @@ export type UdpSocketFactory = (options: UdpOpenOptions) => Promise<UdpEndpoint>
 export const MAX_DATAGRAM_BYTES = 65_535;
 
 export const openUdpSocket: UdpSocketFactory = async (options) => {
-  const socket = dgram.createSocket({ type: options.type, reuseAddr: options.reuseAddr ?? false });
+  const socket = dgram.createSocket({ type: options.type, reuseAddr: options.reuseAddr ?? false, ...(options.ipv6Only ? { ipv6Only: true } : {}) });
   const messageHandlers: Array<(message: UdpMessage) => void> = [];
   const errorHandlers: Array<(error: Error) => void> = [];
   socket.on('message', (data, rinfo) => {

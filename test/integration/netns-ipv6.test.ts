@@ -1,0 +1,58 @@
+/**
+ * IPv4 and IPv6 together (issue 3): a camera with an IPv4 and an IPv6 address answers the IPv4 probe on
+ * 239.255.255.250 and the IPv6 probe on ff02::c (sent from the scanner's link-local address with its zone); the
+ * result is ONE record listing both addresses, fingerprinted on both without a warning and without a credential.
+ * Runs in two network namespaces (never on the machine's own interfaces); skips loudly where it cannot.
+ */
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliPath } from '../helpers/cli.js';
+import { createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../helpers/netns.js';
+
+const reason = namespaceUnavailableReason();
+if (reason) console.warn(`\n!!! network namespaces unavailable (${reason}): the IPv6 dual-stack test is SKIPPED !!!\n`);
+
+function collect(child: ChildProcess, deadlineMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe.skipIf(reason !== null)('dual-stack device over IPv4 and IPv6 multicast (network namespaces)', () => {
+  let network: TestNetwork | null = null;
+  let fleet: ChildProcess | null = null;
+
+  afterAll(() => {
+    fleet?.kill('SIGKILL');
+    network?.destroy();
+  });
+
+  it('is one record listing its IPv4 and IPv6 addresses, found on both families', async () => {
+    network = createTestNetwork('v6', '198.18.11', [10]);
+    const ip6 = (ns: string, args: string[]): void => void execFileSync('ip', ['-n', ns, '-6', ...args], { stdio: 'ignore', timeout: 10_000 });
+    ip6(network.scanner, ['addr', 'add', 'fd00:198:18:b::1/64', 'dev', network.scannerInterface, 'nodad']);
+    ip6(network.fleet, ['addr', 'add', 'fd00:198:18:b::a/64', 'dev', network.fleetInterface, 'nodad']);
+    fleet = network.spawnIn(network.fleet, process.execPath, [
+      cliPath, 'simulate', '--subnet', '198.18.11', '--http-port', '80', '--profile', 'pelco-d6230l',
+      '--multicast-interface', '198.18.11.10', '--multicast-interface-name', network.fleetInterface, '--ipv6-prefix', 'fd00:198:18:b::',
+    ]);
+    await new Promise((r) => setTimeout(r, 800));
+    const result = await collect(network.spawnIn(network.scanner, process.execPath, [cliPath, 'scan', '--interface', network.scannerInterface, '--json', '--wait', '1500']), 15_000);
+    expect(result.code, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as { devices: Array<{ addresses: string[]; model: string | null; onvif: { xaddrs: string[] } | null }>; warnings: unknown[] };
+    expect(document.devices, result.stdout).toHaveLength(1);
+    const device = document.devices[0]!;
+    expect(device.addresses.sort()).toEqual(['198.18.11.10', 'fd00:198:18:b::a']);
+    expect(device.model).toBe('D6230L');
+    expect(device.onvif?.xaddrs.some((x) => x.includes('[fd00:198:18:b::a]'))).toBe(true);
+    expect(document.warnings).toEqual([]);
+  }, 30_000);
+});
