@@ -236,7 +236,7 @@ async function simulateCommand(flags: SimulateFlags): Promise<number> {
     console.log(`  ${device.address.padEnd(15)} ${device.profile.name.padEnd(32)} ${device.onvifUrl}`);
   }
   console.log(`Counters: ${fleet.controlUrl}`);
-  console.log(`Scan it:  oneknock scan --no-multicast --target ${fleet.addresses[0]}-${fleet.addresses.at(-1)!.split('.').at(-1)}`);
+  console.log(`Scan it:  oneknock scan --no-multicast --target ${fleet.addresses[0]}-${fleet.addresses.at(-1)}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

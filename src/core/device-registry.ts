@@ -129,6 +129,7 @@ export class DeviceRegistry {
    * (e.g. a WS-Discovery record with a random UUID and an SSDP record keyed by the MAC).
    */
   identify(record: DeviceRecord, identity: { mac: string | null; serial: string | null }): ObserveResult {
+    if (!this.records.includes(record)) throw new Error(`identify() on record ${record.key}, which was folded away`);
     const mac = normaliseMac(identity.mac);
     const serial = usableSerial(identity.serial);
     const previousId = record.device.id;

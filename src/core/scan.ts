@@ -121,8 +121,13 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       }
       const result = await limiter.run(() => fingerprintDevice({ http, timeoutMs: options.timeoutMs, now }, current, address, fingerprintState));
       for (const w of result.warnings) warn(address, w.message, w.code);
-      refreshIdentity(current, fingerprintState);
-      const identified = registry.identify(current, { mac: current.device.mac, serial: current.device.serial });
+      // While the probes ran, another observation may have folded this record into another: continue with the
+      // record that now holds the device, never with the stale one (that would fold live records into a dead one).
+      const live = registry.get(current.key) ?? registry.all().find((r) => r.device.addresses.includes(address));
+      if (!live) return;
+      const liveState = fingerprints.get(live.key) ?? fingerprintState;
+      refreshIdentity(live, liveState);
+      const identified = registry.identify(live, { mac: live.device.mac, serial: live.device.serial });
       if (identified.foldedKeys.length > 0) mergeFingerprints(identified.record.key, identified.foldedKeys);
       context.emitDevice(identified.record, identified.previousId, identified.foldedIds);
     };

@@ -295,7 +295,7 @@ export class SimulatedDevice {
 
   private handleDiscovery(data: Buffer, address: string, port: number, via?: UdpEndpoint): void {
     const text = data.toString('utf8');
-    if (!/<(?:[\w-]+:)?Probe[\s>]/.test(text)) return;
+    if (!/<(?:[\w-]+:)?Probe[\s>/]/.test(text)) return;
     this.counters.discoveryProbes += 1;
     if (/Authorization|UsernameToken|<(?:[\w-]+:)?Password/.test(text)) this.noteCredentialed(address);
     const relatesTo = /<(?:[\w-]+:)?MessageID[^>]*>([^<]+)</.exec(text)?.[1]?.trim() ?? '';

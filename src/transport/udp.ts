@@ -28,6 +28,8 @@ export interface UdpOpenOptions {
   multicastTtl?: number;
   multicastLoopback?: boolean;
   broadcast?: boolean;
+  /** Receive buffer to ask for (the kernel caps it at net.core.rmem_max); default DISCOVERY_RECV_BUFFER_BYTES. */
+  recvBufferSize?: number;
 }
 
 export interface UdpEndpoint {
@@ -40,6 +42,14 @@ export interface UdpEndpoint {
 }
 
 export type UdpSocketFactory = (options: UdpOpenOptions) => Promise<UdpEndpoint>;
+
+/**
+ * Hundreds of devices answer a sweep within milliseconds, ~3 KB each: the default 208 KiB receive buffer overflows
+ * while the event loop is busy fingerprinting the first answers (measured: 307 of ~750 datagrams dropped at 250
+ * devices, 2728 at 1000 — bench/). Ask for 4 MiB; where rmem_max is lower, the kernel grants what it allows and the
+ * channels' resends cover the rest.
+ */
+export const DISCOVERY_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** Largest datagram we accept; IPv4 UDP cannot carry more than 65507 bytes anyway. */
 export const MAX_DATAGRAM_BYTES = 65_535;
@@ -69,6 +79,11 @@ export const openUdpSocket: UdpSocketFactory = async (options) => {
     });
   });
   try {
+    try {
+      socket.setRecvBufferSize(options.recvBufferSize ?? DISCOVERY_RECV_BUFFER_BYTES);
+    } catch {
+      // Not permitted here: keep the system default.
+    }
     if (options.broadcast) socket.setBroadcast(true);
     if (options.multicastTtl !== undefined) socket.setMulticastTTL(options.multicastTtl);
     if (options.multicastLoopback !== undefined) socket.setMulticastLoopback(options.multicastLoopback);
