@@ -1,0 +1,54 @@
+/** Start bench/fleet-child.ts (on loopback or inside a network namespace) and read its counters. */
+import { join } from 'node:path';
+import { start, type Running } from './proc.js';
+import { repoRoot } from './paths.js';
+import type { FleetChildConfig, FleetChildReport } from '../fleet-child.js';
+
+export interface RunningFleet {
+  process: Running;
+  addresses: string[];
+  collectorPort: number;
+  report(): Promise<FleetChildReport>;
+  stop(): Promise<void>;
+}
+
+export async function startFleetChild(config: FleetChildConfig, options: { namespace?: string; readyTimeoutMs: number }): Promise<RunningFleet> {
+  const child = start(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'fleet-child.ts')], {
+    timeoutMs: config.lifetimeMs + 15_000,
+    cwd: repoRoot,
+    env: { ...process.env, BENCH_FLEET: JSON.stringify(config) },
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+  });
+  let ready: RegExpExecArray;
+  try {
+    ready = await child.waitForLine(/^READY (.*)$/, options.readyTimeoutMs);
+  } catch (error) {
+    await child.stop(1_000);
+    throw error;
+  }
+  const info = JSON.parse(ready[1]!) as { addresses: string[]; collectorPort: number };
+  let reports = 0;
+  return {
+    process: child,
+    addresses: info.addresses,
+    collectorPort: info.collectorPort,
+    async report() {
+      reports += 1;
+      const seen = reports;
+      child.send('report');
+      // The n-th REPORT line answers the n-th request.
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        // Only complete lines: a large report arrives in several chunks.
+        const lines = child.stdout().split('\n').slice(0, -1).filter((l) => l.startsWith('REPORT '));
+        if (lines.length >= seen) return JSON.parse(lines[seen - 1]!.slice('REPORT '.length)) as FleetChildReport;
+        if (Date.now() > deadline) throw new Error(`fleet did not report within 15 s\nstderr: ${child.stderr().slice(-2000)}`);
+        if (child.child.exitCode !== null || child.child.signalCode !== null) throw new Error(`fleet exited before reporting\nstderr: ${child.stderr().slice(-2000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async stop() {
+      await child.stop(5_000);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Preloaded into a measured process with `node --import bench/lib/measure.mjs …`: when the process exits it writes
+// its own CPU time (process.cpuUsage), peak RSS (getrusage ru_maxrss) and uptime to $BENCH_MEASURE_OUT. Plain
+// JavaScript on purpose: a TypeScript loader in the measured process would add its own memory to the figures.
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+
+const out = process.env.BENCH_MEASURE_OUT;
+if (out) {
+  process.once('exit', (code) => {
+    const cpu = process.cpuUsage();
+    const usage = process.resourceUsage();
+    writeFileSync(
+      out,
+      JSON.stringify({
+        exitCode: code,
+        userCpuMs: cpu.user / 1000,
+        systemCpuMs: cpu.system / 1000,
+        maxRssKb: usage.maxRSS,
+        uptimeMs: performance.now(),
+        heapUsedAtExit: process.memoryUsage().heapUsed,
+      }),
+    );
+  });
+}
