@@ -38,6 +38,20 @@ function fakeSession(devices: Device[], plan: PlannedLogin[]): UiSession & { cal
 }
 
 const tick = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Poll the last frame until it matches (renders are asynchronous; fixed sleeps flake under load). */
+async function frameMatching(lastFrame: () => string | undefined, pattern: RegExp, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = lastFrame() ?? '';
+    if (pattern.test(frame)) {
+      // Input handlers subscribe in effects after the frame is drawn: give them a moment, as a person would.
+      await tick(40);
+      return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`frame never matched ${pattern}:\n${frame}`);
+    await tick(10);
+  }
+}
 async function type(stdin: { write(s: string): void }, text: string): Promise<void> {
   for (const ch of text) {
     stdin.write(ch);
@@ -50,8 +64,7 @@ describe('App (ink-testing-library)', () => {
 
   it('shows the devices as they arrive, sorted by address, with state and lockout', async () => {
     const { lastFrame, unmount } = render(<App session={fakeSession(devices, [])} scope={{ interfaces: [], targets: 2 }} history={() => []} colour={false} />);
-    await tick(80);
-    const frame = lastFrame()!;
+    const frame = await frameMatching(lastFrame, /192\.0\.2\.20/);
     expect(frame).toMatch(/ready — select devices/);
     expect(frame.indexOf('192.0.2.3')).toBeLessThan(frame.indexOf('192.0.2.20'));
     expect(frame).toContain('locked');
@@ -66,27 +79,25 @@ describe('App (ink-testing-library)', () => {
     ];
     const session = fakeSession(devices, plan);
     const { lastFrame, stdin, unmount } = render(<App session={session} scope={{ interfaces: [], targets: 2 }} history={() => []} colour={false} />);
-    await tick(80);
+    await frameMatching(lastFrame, /ready — select devices/);
     await type(stdin, 'a');
+    await frameMatching(lastFrame, /●/);
     await type(stdin, 'l');
-    await tick();
-    expect(lastFrame()).toMatch(/Username:/);
+    await frameMatching(lastFrame, /Username:/);
     await type(stdin, 'admin\r');
-    await tick();
-    expect(lastFrame()).toMatch(/Password for admin:/);
+    await frameMatching(lastFrame, /Password for admin:/);
     await type(stdin, 's3cret!');
-    await tick();
-    expect(lastFrame()).not.toContain('s3cret!');
-    expect(lastFrame()).toContain('*******');
+    const masked = await frameMatching(lastFrame, /\*{7}/);
+    expect(masked).not.toContain('s3cret!');
     await type(stdin, '\r');
-    await tick(80);
+    await frameMatching(lastFrame, /Press y to send/);
     expect(session.calls.plan).toHaveLength(1);
     expect(session.calls.plan[0]!.only.sort()).toEqual(['mac:1', 'mac:2']);
     expect(session.calls.plan[0]!.book.defaultSet?.password.reveal()).toBe('s3cret!');
     expect(lastFrame()).toMatch(/1 device\(s\) get exactly one attempt each; 1 skipped/);
     expect(session.calls.confirm).toEqual([]);
     await type(stdin, 'y');
-    await tick();
+    await frameMatching(lastFrame, /Logging in|Logins done/);
     expect(session.calls.confirm).toEqual([true]);
     unmount();
   });
@@ -94,24 +105,24 @@ describe('App (ink-testing-library)', () => {
   it('cancelling the plan sends nothing', async () => {
     const session = fakeSession(devices, [{ id: 'mac:1', address: '192.0.2.20', action: 'attempt', method: 'http-digest', url: 'u', username: 'admin', reason: null }]);
     const { lastFrame, stdin, unmount } = render(<App session={session} scope={{ interfaces: [], targets: 2 }} history={() => []} colour={false} />);
-    await tick(80);
+    await frameMatching(lastFrame, /ready — select devices/);
     await type(stdin, 'l');
+    await frameMatching(lastFrame, /Username:/);
     await type(stdin, 'admin\r');
+    await frameMatching(lastFrame, /Password for admin:/);
     await type(stdin, 'pw\r');
-    await tick(80);
+    await frameMatching(lastFrame, /Press y to send/);
     await type(stdin, 'n');
-    await tick();
+    await frameMatching(lastFrame, /Cancelled: no credential was sent/);
     expect(session.calls.confirm).toEqual([false]);
-    expect(lastFrame()).toMatch(/Cancelled: no credential was sent/);
     unmount();
   });
 
   it('opens the detail pane with evidence and the lockout policy', async () => {
     const { lastFrame, stdin, unmount } = render(<App session={fakeSession(devices, [])} scope={{ interfaces: [], targets: 2 }} history={() => []} colour={false} />);
-    await tick(80);
+    await frameMatching(lastFrame, /ready — select devices/);
     await type(stdin, '\r');
-    await tick();
-    expect(lastFrame()).toMatch(/Evidence \(1\)/);
+    await frameMatching(lastFrame, /Evidence \(1\)/);
     expect(lastFrame()).toMatch(/Lockout/);
     expect(lastFrame()).toMatch(/Ledger history \(0\)/);
     unmount();
