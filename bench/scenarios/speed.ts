@@ -59,6 +59,9 @@ export interface OtherToolRun {
   note: string | null;
 }
 
+/** Devices answer a probe within 500 ms (WS-Discovery APP_MAX_DELAY); 700 ms of silence leaves margin. */
+export const SETTLE_MS = 700;
+
 export interface MulticastResult {
   devices: number;
   wsDiscoveryDevices: number;
@@ -68,6 +71,9 @@ export interface MulticastResult {
   nodeOnvifCommand: string;
   nmapCommand: string;
   oneknock: ScanFigures[];
+  /** The same scan with the adaptive early finish (`--settle`). */
+  settleMs: number;
+  oneknockSettle: ScanFigures[];
   nodeOnvif: OtherToolRun[];
   nmap: OtherToolRun[];
   /** The head of nmap's output, quoted in the report. */
@@ -209,6 +215,8 @@ export async function runMulticast(count: number, reps: number, waitMs: number, 
     nodeOnvifCommand: 'ip netns exec <scanner-ns> node --import tsx bench/tools/node-onvif-ts-run.ts   (startProbe() only)',
     nmapCommand: 'ip netns exec <scanner-ns> nmap --script broadcast-wsdd-discover -e <veth>',
     oneknock: [],
+    settleMs: SETTLE_MS,
+    oneknockSettle: [],
     nodeOnvif: [],
     nmap: [],
   };
@@ -219,6 +227,10 @@ export async function runMulticast(count: number, reps: number, waitMs: number, 
       result.oneknock.push(figures(rep, scan, expected));
       const r = result.oneknock.at(-1)!;
       log(`multicast ${count}: oneknock rep ${rep}: found ${r.found}/${count}, last answer at ${r.lastAnswerMs} ms, fingerprint done at ${r.fingerprintFinishedMs} ms, wall ${Math.round(r.wallMs)} ms`);
+      const settled = await runCliScan(['scan', '--interface', network.scannerInterface, '--ndjson', '--wait', String(waitMs), '--settle', String(SETTLE_MS)], { namespace: network.scanner, timeoutMs: waitMs + 60_000 });
+      result.oneknockSettle.push(figures(rep, settled, expected));
+      const q = result.oneknockSettle.at(-1)!;
+      log(`multicast ${count}: oneknock --settle ${SETTLE_MS} rep ${rep}: found ${q.found}/${count}, last answer at ${q.lastAnswerMs} ms, discovery ended at ${q.discoveryFinishedMs} ms`);
 
       const onvif = await run(process.execPath, ['--import', 'tsx', join(benchRoot, 'tools', 'node-onvif-ts-run.ts')], { namespace: network.scanner, timeoutMs: 60_000, cwd: repoRoot });
       const line = /^RESULT (.*)$/m.exec(onvif.stdout)?.[1];
