@@ -126,6 +126,8 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       const live = registry.get(current.key) ?? registry.all().find((r) => r.device.addresses.includes(address));
       if (!live) return;
       const liveState = fingerprints.get(live.key) ?? fingerprintState;
+      // What this pass learned went into the folded record's state after the fold copied it: copy it again.
+      if (liveState !== fingerprintState) mergeState(liveState, fingerprintState);
       refreshIdentity(live, liveState);
       const identified = registry.identify(live, { mac: live.device.mac, serial: live.device.serial });
       if (identified.foldedKeys.length > 0) mergeFingerprints(identified.record.key, identified.foldedKeys);
@@ -139,6 +141,19 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     void task.finally(() => pending.delete(task));
   };
 
+  const mergeState = (into: FingerprintState, from: FingerprintState): void => {
+    for (const address of from.probedAddresses) into.probedAddresses.add(address);
+    for (const probe of from.probesDone) into.probesDone.add(probe);
+    for (const service of from.services) {
+      if (!into.services.some((s) => s.kind === service.kind && s.url === service.url)) into.services.push(service);
+    }
+    into.clockOffsetMs ??= from.clockOffsetMs;
+    into.clockBasis ??= from.clockBasis;
+    into.certificateSha256 ??= from.certificateSha256;
+    into.lock ??= from.lock;
+    into.activated ??= from.activated;
+  };
+
   const mergeFingerprints = (intoKey: number, foldedKeys: number[]): void => {
     for (const key of foldedKeys) {
       const folded = fingerprints.get(key);
@@ -149,14 +164,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
         fingerprints.set(intoKey, folded);
         continue;
       }
-      for (const address of folded.probedAddresses) into.probedAddresses.add(address);
-      for (const probe of folded.probesDone) into.probesDone.add(probe);
-      into.services.push(...folded.services);
-      into.clockOffsetMs ??= folded.clockOffsetMs;
-      into.clockBasis ??= folded.clockBasis;
-      into.certificateSha256 ??= folded.certificateSha256;
-      into.lock ??= folded.lock;
-      into.activated ??= folded.activated;
+      mergeState(into, folded);
     }
   };
 

@@ -78,7 +78,8 @@ function distinctCopy(profile: SimulatorProfile, index: number): SimulatorProfil
   const suffix = (index + 1).toString(16).padStart(4, '0');
   const macHex = profile.identity.mac.replace(/[^0-9a-f]/gi, '').slice(0, 8) + suffix;
   copy.identity.mac = macHex.match(/../g)!.join(':');
-  copy.identity.serial = `${profile.identity.serial}-${index + 1}`;
+  // An Axis serial number is its MAC (every Axis capture agrees); others get a numbered serial.
+  copy.identity.serial = /^axis$/i.test(profile.identity.vendor) ? macHex.toUpperCase() : `${profile.identity.serial}-${index + 1}`;
   if (copy.wsDiscovery && !copy.wsDiscovery.endpointUuid.includes('{mac}')) {
     copy.wsDiscovery.endpointUuid = copy.wsDiscovery.endpointUuid.replace(/[0-9a-f]{12}$/i, '{mac}');
   }
