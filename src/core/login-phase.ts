@@ -8,7 +8,7 @@ import type { PlannedLogin } from './events.js';
 import { addEvidence } from './device-registry.js';
 import { refreshIdentity } from '../fingerprint/fingerprint.js';
 import { identityKeys, planLogins, type LoginPlanItem } from '../guard/planner.js';
-import { Ledger } from '../guard/ledger.js';
+import { Ledger, blockingAttempt } from '../guard/ledger.js';
 import type { CredentialBook } from '../guard/credentials.js';
 import { attemptLogin } from '../auth/attempt.js';
 import { Limiter } from '../util/async-queue.js';
@@ -86,11 +86,23 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
         return 'confirmed';
       }
       try {
+        // The plan was made from a read before the confirmation and the lock. Another run may have knocked since
+        // (a person can sit on the confirmation for minutes): read again under the lock, and drop every device
+        // that now has a blocking attempt or any attempt newer than our plan — once means once across runs.
+        const fresh = ledger.read();
+        const since = fresh.attempts.slice(read.attempts.length);
+        for (const item of attempts) {
+          const newer = since.find((a) => a.keys.some((k) => item.keys.includes(k.replace(/\*$/, '')) || (k.endsWith('*') && item.keys.some((key) => key.startsWith(k.slice(0, -1))))));
+          if (newer || blockingAttempt(fresh, item.keys)) {
+            item.action = 'skip';
+            item.reason = `another oneknock run attempted this device${newer?.at ? ` at ${newer.at}` : ''} while this one waited; see "oneknock ledger list"`;
+          }
+        }
         context.emit({ type: 'phase', at: iso(), phase: 'login', state: 'started' });
         for (const item of items.filter((i) => i.action === 'skip')) emitLogin(item, 'skipped', item.reason, null);
         const limiter = new Limiter(Math.max(1, Math.min(context.concurrency, 16)));
         await Promise.all(
-          attempts.map((item) =>
+          attempts.filter((item) => item.action === 'attempt').map((item) =>
             limiter.run(async () => {
               const outcome = await attemptLogin({ http: context.http, ledger, timeoutMs: context.timeoutMs, now: context.now, randomBytes: options.randomBytes ?? randomBytes }, item);
               const record = context.registry.get(item.key)!;

@@ -12,7 +12,7 @@ import type { Observation } from '../core/device-registry.js';
 import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
-import { createDuplicateFilter, createProbeSockets, sweepTargets } from './udp-probe.js';
+import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
 
 export const DHIP_PORT = 37810;
 export const DHIP_GROUP = '239.255.255.251';
@@ -24,10 +24,11 @@ export const dhipChannel: DiscoveryChannelRunner = {
     const search = buildDhipDiscover();
     const answered = new Set<string>();
     const isDuplicate = createDuplicateFilter();
+    const limits = limitSources(context, 'DHIP');
     const sockets = createProbeSockets(context, 'DHIP', (message) => {
-      if (isDuplicate(message)) return;
+      if (!limits.admit(message) || isDuplicate(message)) return;
       answered.add(message.address);
-      handleDhipDatagram(context, message);
+      handleDhipDatagram(limits.context, message);
     });
     try {
       const sweeps: Array<Promise<void>> = [];

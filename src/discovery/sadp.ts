@@ -12,7 +12,7 @@ import type { Observation } from '../core/device-registry.js';
 import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
-import { createDuplicateFilter, createProbeSockets, sweepTargets } from './udp-probe.js';
+import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
 
 export const SADP_PORT = 37020;
 export const SADP_GROUP = '239.255.255.250';
@@ -29,10 +29,11 @@ export const sadpChannel: DiscoveryChannelRunner = {
     }
     const answered = new Set<string>();
     const isDuplicate = createDuplicateFilter();
+    const limits = limitSources(context, 'SADP');
     const sockets = createProbeSockets(context, 'SADP', (message) => {
-      if (isDuplicate(message)) return;
+      if (!limits.admit(message) || isDuplicate(message)) return;
       answered.add(message.address);
-      handleSadpDatagram(context, message);
+      handleSadpDatagram(limits.context, message);
     });
     try {
       const sweeps: Array<Promise<void>> = [];

@@ -13,7 +13,7 @@ import { createHttpTransport, type HttpTransport } from '../transport/http.js';
 import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
-import { createDuplicateFilter, createProbeSockets, sweepTargets } from './udp-probe.js';
+import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
 
 export const SSDP_PORT = 1900;
 export const SSDP_GROUP = '239.255.255.250';
@@ -35,11 +35,12 @@ export function createSsdpChannel(options: SsdpChannelOptions = {}): DiscoveryCh
       // ssdp:all, not upnp:rootdevice: Dahua answers with its own device types only (HA issue 46822 capture).
       const search = Buffer.from(buildMSearch('ssdp:all', mx), 'utf8');
       const http = options.http ?? createHttpTransport();
-      const session = new SsdpSession(context, http);
+      const limits = limitSources(context, 'SSDP');
+      const session = new SsdpSession(limits.context, http);
       const answered = new Set<string>();
       const isDuplicate = createDuplicateFilter();
       const sockets = createProbeSockets(context, 'SSDP', (message) => {
-        if (isDuplicate(message)) return;
+        if (!limits.admit(message) || isDuplicate(message)) return;
         answered.add(message.address);
         session.handle(message);
       });

@@ -1,9 +1,11 @@
 /**
  * What the SADP, DHIP and SSDP channels share: open a socket through the injected factory (a failure is a warning,
  * never a failed scan), send one probe to every target by unicast, once more to the targets that stayed silent
- * (UDP is lossy), and drop duplicate datagrams (a device heard on two interfaces, or answering twice).
+ * (UDP is lossy), drop duplicate datagrams (a device heard on two interfaces, or answering twice), and bound what
+ * one source address can make us do (a host answering a probe with hundreds of datagrams or identities).
  */
 import { createHash } from 'node:crypto';
+import type { Observation } from '../core/device-registry.js';
 import type { UdpEndpoint, UdpMessage, UdpOpenOptions } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryContext } from './types.js';
@@ -82,5 +84,62 @@ export function createDuplicateFilter(): (message: UdpMessage) => boolean {
     if (seen.has(key)) return true;
     seen.add(key);
     return false;
+  };
+}
+
+/**
+ * Datagrams handled per source address and channel in one scan. A camera answers each probe once per interface
+ * (we send two: the probe and its resend); SSDP `ssdp:all` gets one answer per device and service type, about ten
+ * on the busiest capture. 64 leaves room for all of that; a host sending 500 answers to one probe is flooding.
+ */
+export const MAX_DATAGRAMS_PER_SOURCE = 64;
+/**
+ * Distinct devices (MAC / serial / endpoint) reported from one source address per channel. A NAT gateway or an
+ * NVR's proxy can front a few cameras; past 16, every new identity from that address is one more record to
+ * fingerprint and one more possible login, all on one host's say-so.
+ */
+export const MAX_DEVICES_PER_SOURCE = 16;
+
+export interface SourceLimits {
+  /** False once the source has sent MAX_DATAGRAMS_PER_SOURCE datagrams (the first refusal warns, once). */
+  admit(message: UdpMessage): boolean;
+  /** The discovery context, with `found` capped at MAX_DEVICES_PER_SOURCE identities per address. */
+  readonly context: DiscoveryContext;
+}
+
+export function limitSources(context: DiscoveryContext, label: string, limits = { datagrams: MAX_DATAGRAMS_PER_SOURCE, devices: MAX_DEVICES_PER_SOURCE }): SourceLimits {
+  const datagrams = new Map<string, number>();
+  const identities = new Map<string, Set<string>>();
+  const warned = new Set<string>();
+  const warnOnce = (address: string, message: string): void => {
+    if (warned.has(address)) return;
+    warned.add(address);
+    context.warn(address, message, 'source-flood');
+  };
+  const found = (observation: Observation): void => {
+    const key = [observation.mac ?? '', observation.serial ?? '', observation.endpoint ?? ''].join('|');
+    let seen = identities.get(observation.address);
+    if (!seen) {
+      seen = new Set();
+      identities.set(observation.address, seen);
+    }
+    if (!seen.has(key)) {
+      if (seen.size >= limits.devices) {
+        warnOnce(observation.address, `${label}: more than ${limits.devices} devices claimed by one address; the rest are ignored`);
+        return;
+      }
+      seen.add(key);
+    }
+    context.found(observation);
+  };
+  return {
+    admit(message) {
+      const count = (datagrams.get(message.address) ?? 0) + 1;
+      datagrams.set(message.address, count);
+      if (count <= limits.datagrams) return true;
+      warnOnce(message.address, `${label}: more than ${limits.datagrams} datagrams from one address; the rest are ignored`);
+      return false;
+    },
+    context: { ...context, found },
   };
 }

@@ -10,6 +10,7 @@ import type { Evidence } from '../core/device.js';
 import type { UdpEndpoint, UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
+import { limitSources } from './udp-probe.js';
 
 export const WS_DISCOVERY_PORT = 3702;
 export const WS_DISCOVERY_IPV4_GROUP = '239.255.255.250';
@@ -23,9 +24,17 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
     const answered = new Set<string>();
     const messageId = context.newUuid();
     const probe = Buffer.from(buildProbe(messageId), 'utf8');
+    // A flood from one host (hundreds of ProbeMatches per probe) is cut off; each datagram may carry 64 matches.
+    const limits = limitSources(context, 'WS-Discovery');
     const handle = (message: UdpMessage): void => {
+      if (!limits.admit(message)) return;
       answered.add(message.address);
-      handleMessage(context, message);
+      // Runs inside the socket's 'message' event: a throw here would be an uncaught exception, ending the scan.
+      try {
+        handleMessage(limits.context, message);
+      } catch (error) {
+        context.warn(message.address, `WS-Discovery reply not handled: ${(error as Error).message}`, 'handler-failed');
+      }
     };
     try {
       if (context.targets.length > 0) {

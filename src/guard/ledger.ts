@@ -97,8 +97,13 @@ export function parseLedger(text: string): LedgerRead {
       }
       return;
     }
+    // Valid JSON is not yet a record: `null`, a number or an array on a line (damage, or an edit) must not throw.
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      damagedLines.push(index + 1);
+      return;
+    }
     if (record.type === 'intent' && Array.isArray(record.keys)) {
-      const view: AttemptView = { attempt: record.attempt, keys: record.keys, address: record.address, method: record.method, url: record.url, username: record.username, at: record.at, status: null, reason: null, remainingAttempts: null, outcomeAt: null, forgotten: false };
+      const view: AttemptView = { attempt: record.attempt, keys: stringKeys(record.keys), address: record.address, method: record.method, url: record.url, username: record.username, at: record.at, status: null, reason: null, remainingAttempts: null, outcomeAt: null, forgotten: false };
       attempts.set(record.attempt, view);
       order.push(view);
     } else if (record.type === 'outcome') {
@@ -110,12 +115,18 @@ export function parseLedger(text: string): LedgerRead {
         view.outcomeAt = record.at;
       }
     } else if (record.type === 'forget' && Array.isArray(record.keys)) {
-      for (const view of order) if (view.keys.some((k) => keyMatches(k, record.keys))) view.forgotten = true;
+      const forgotten = stringKeys(record.keys);
+      for (const view of order) if (view.keys.some((k) => keyMatches(k, forgotten))) view.forgotten = true;
     } else {
       damagedLines.push(index + 1);
     }
   });
   return { attempts: order, damagedLines };
+}
+
+/** Keys are strings on every line we write; anything else in a damaged line is dropped, never matched. */
+function stringKeys(keys: unknown[]): string[] {
+  return keys.filter((key): key is string => typeof key === 'string');
 }
 
 /** A recorded key matches exactly, or as a prefix when it was cut by a torn write (marked with a trailing *). */

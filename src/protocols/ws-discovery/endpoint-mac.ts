@@ -40,7 +40,9 @@ export function macFromEndpointUuid(endpoint: string, vendorHint: string | null)
   const rfcVariant = /^[89ab]/i.test(clockSeq);
   if (version === '1' && rfcVariant && universalUnicast) return normaliseMac(lowerNode);
 
-  const ouis = vendorHint ? VENDOR_OUIS[vendorHint.toLowerCase()] : undefined;
+  // Own keys only: the hint is whatever a scope claimed ("constructor", "__proto__" would reach Object.prototype).
+  const key = vendorHint?.toLowerCase();
+  const ouis = key !== undefined && Object.hasOwn(VENDOR_OUIS, key) ? VENDOR_OUIS[key] : undefined;
   if (ouis?.includes(lowerNode.slice(0, 6))) return normaliseMac(lowerNode);
   return null;
 }

@@ -74,6 +74,15 @@ function localName(name: string): string {
   return colon >= 0 ? name.slice(colon + 1) : name;
 }
 
+/**
+ * fast-xml-parser quotes the input in its messages (an unclosed-tags error lists every open tag: 64 KB of `<a>`
+ * gave a 100 KB message). The message becomes a warning event and a JSON line, so only its head is kept.
+ */
+const MAX_DETAIL_CHARS = 200;
+function boundedDetail(message: string): string {
+  return message.length > MAX_DETAIL_CHARS ? `${message.slice(0, MAX_DETAIL_CHARS)}…` : message;
+}
+
 /** Parse untrusted XML into a small element tree. Throws XmlDecodeError (a named failure) on anything off. */
 export function parseXml(input: string | Uint8Array, maxBytes = MAX_XML_BYTES): XmlElement {
   const byteLength = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
@@ -84,13 +93,13 @@ export function parseXml(input: string | Uint8Array, maxBytes = MAX_XML_BYTES): 
   if (text.trim() === '') throw new XmlDecodeError('xml-empty', 'empty XML document');
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    throw new XmlDecodeError('xml-malformed', `malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
+    throw new XmlDecodeError('xml-malformed', `malformed XML: ${boundedDetail(valid.err.msg)} (line ${valid.err.line})`);
   }
   let raw: unknown;
   try {
     raw = parser.parse(text);
   } catch (error) {
-    throw new XmlDecodeError('xml-malformed', `malformed XML: ${(error as Error).message}`);
+    throw new XmlDecodeError('xml-malformed', `malformed XML: ${boundedDetail((error as Error).message)}`);
   }
   const roots = (Array.isArray(raw) ? raw : []) as RawNode[];
   for (const node of roots) {

@@ -85,3 +85,35 @@ describe('attempt ledger (S5)', () => {
     expect(defaultLedgerPath({ XDG_STATE_HOME: '/state' })).toBe('/state/oneknock/ledger.jsonl');
   });
 });
+
+describe('parseLedger on a damaged file', () => {
+  // Regression (issue 8 fuzzing): a line that is valid JSON but not a record (`null`) threw a TypeError, and an
+  // intent whose keys were not all strings made a later `forget` line (and blockingAttempt) throw.
+  it('counts JSON that is not a record as a damaged line instead of throwing', () => {
+    const read = parseLedger('null\n5\n[]\n"x"\n');
+    expect(read.damagedLines).toEqual([1, 2, 3, 4]);
+    expect(read.attempts).toEqual([]);
+  });
+
+  it('keeps the string keys of an intent with damaged keys, and still blocks by them', () => {
+    const read = parseLedger('{"type":"intent","keys":[1,null,"mac:58:50:ed:1f:e3:85"],"attempt":"a"}\n{"type":"forget","keys":[{},"serial:OTHER"]}\n');
+    expect(read.attempts).toHaveLength(1);
+    expect(read.attempts[0]!.keys).toEqual(['mac:58:50:ed:1f:e3:85']);
+    expect(read.attempts[0]!.forgotten).toBe(false);
+    expect(blockingAttempt(read, ['mac:58:50:ed:1f:e3:85'])).not.toBeNull();
+  });
+});
+
+describe('a torn outcome line', () => {
+  // The intent is whole (it was fsynced before the credentials left); only the outcome was cut: the attempt has no
+  // recorded outcome, so it blocks the device — even if the cut outcome said "succeeded".
+  it('leaves the attempt without an outcome, which blocks the device', () => {
+    const intentLine = JSON.stringify({ type: 'intent', keys: ['mac:58:50:ed:1f:e3:85'], attempt: 'a1', address: '192.0.2.40', method: 'http-digest', url: 'http://192.0.2.40/', username: 'admin', at: '2026-11-24T10:00:00.000Z', pid: 1 });
+    const outcomeLine = JSON.stringify({ type: 'outcome', attempt: 'a1', status: 'succeeded', reason: null, remainingAttempts: null, at: '2026-11-24T10:00:01.000Z' });
+    const read = parseLedger(`${intentLine}\n${outcomeLine.slice(0, outcomeLine.indexOf('succeeded') + 4)}`);
+    expect(read.damagedLines).toEqual([2]);
+    expect(read.attempts).toHaveLength(1);
+    expect(read.attempts[0]!.status).toBeNull();
+    expect(blockingAttempt(read, ['mac:58:50:ed:1f:e3:85'])).not.toBeNull();
+  });
+});

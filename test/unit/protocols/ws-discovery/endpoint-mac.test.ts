@@ -93,3 +93,13 @@ describe('macFromEndpointUuid rules', () => {
     }
   });
 });
+
+describe('macFromEndpointUuid with a hostile vendor hint', () => {
+  // Regression (issue 8 fuzzing): the hint comes from a scope any host can send (mfr/constructor); looking it up
+  // in a plain object reached Object.prototype and threw "ouis?.includes is not a function".
+  it('treats names of Object.prototype members as unknown vendors', () => {
+    for (const hint of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(macFromEndpointUuid('urn:uuid:08a6f3cd-312c-4810-837e-fb2859be05bb', hint), hint).toBeNull();
+    }
+  });
+});

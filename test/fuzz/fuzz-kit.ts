@@ -1,0 +1,413 @@
+/**
+ * Property-based fuzzing shared by test/fuzz/*.fuzz.test.ts (issue 8, "Hostile networks"). Every decoder that reads
+ * network bytes (or a file another process may have damaged) must, for ANY input:
+ *
+ *   1. return, or throw only its own named error class carrying a non-empty string `code` — never a raw TypeError,
+ *      RangeError (stack overflow) or SyntaxError;
+ *   2. return within a per-call time bound, linear in the input size (catastrophic regex backtracking or a
+ *      quadratic loop shows up here; a synchronous call cannot be interrupted, so the bound is measured, not
+ *      enforced);
+ *   3. produce bounded output: the JSON of the result and the error message stay within a size proportional to
+ *      the input (a decoder must not amplify a datagram into megabytes of warnings or records).
+ *
+ * Inputs are arbitrary strings and bytes, repeated short patterns (the shape that exposes super-linear work), and
+ * MUTATIONS of the real captures in fixtures/captures: bit flips, truncation, duplication, deletion, byte splices,
+ * insertion of DOCTYPE/entity declarations and other hostile snippets, huge numbers, deep nesting, invalid UTF-8.
+ *
+ * Run counts: FUZZ_RUNS per property (default 1000, what `npm test` runs); the per-call bound is FUZZ_CALL_MS
+ * (default 500 ms) plus FUZZ_MS_PER_KIB (default 4 ms) per KiB of input; FUZZ_REPORT=<file> appends one JSON line
+ * of figures per codec when a file finishes.
+ */
+import { appendFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, expect } from 'vitest';
+import { listCaptures, readCapture } from '../helpers/captures.js';
+
+export const FUZZ_RUNS = Math.max(1, Number(process.env['FUZZ_RUNS'] ?? 1000) || 1000);
+export const CALL_BOUND_MS = Math.max(1, Number(process.env['FUZZ_CALL_MS'] ?? 500) || 500);
+/**
+ * Plus this much per KiB of input: linear work on a 1 MB input (a 20 000-line damaged ledger, a 780 KB document)
+ * legitimately takes over 500 ms, while anything super-linear blows far past a per-KiB allowance.
+ */
+export const CALL_MS_PER_KIB = Math.max(0, Number(process.env['FUZZ_MS_PER_KIB'] ?? 4) || 4);
+/** fast-check's own budget for one property: generous, but finite so a pathological run still ends. */
+const PROPERTY_TIME_LIMIT_MS = Math.max(60_000, FUZZ_RUNS * 20);
+/** vitest timeout for one fuzz test: the property's budget plus slack. */
+export const FUZZ_TEST_TIMEOUT_MS = PROPERTY_TIME_LIMIT_MS + 30_000;
+
+/** Error classes a decoder may throw; each must set a string `code`. */
+export type ErrorClass = abstract new (...args: never[]) => Error;
+
+export interface Codec<I> {
+  name: string;
+  run(input: I): unknown;
+  /** The only error classes allowed; empty means the function must never throw. */
+  errors: readonly ErrorClass[];
+  /** Largest JSON size of a result for an input of `inputSize` bytes/characters (default 8 × input + 16 KiB). */
+  maxOutputChars?: (inputSize: number) => number;
+}
+
+export interface CodecStats {
+  codec: string;
+  inputs: number;
+  returned: number;
+  namedErrors: number;
+  totalMs: number;
+  maxCallMs: number;
+  /** Error codes seen, with counts: a fuzzer that only ever hits one code is not exploring. */
+  codes: Record<string, number>;
+}
+
+const stats = new Map<string, CodecStats>();
+const MAX_MESSAGE_CHARS = 4096;
+
+function statsFor(name: string): CodecStats {
+  let entry = stats.get(name);
+  if (!entry) {
+    entry = { codec: name, inputs: 0, returned: 0, namedErrors: 0, totalMs: 0, maxCallMs: 0, codes: {} };
+    stats.set(name, entry);
+  }
+  return entry;
+}
+
+afterAll(() => {
+  const file = process.env['FUZZ_REPORT'];
+  if (!file) return;
+  for (const entry of stats.values()) appendFileSync(file, `${JSON.stringify({ ...entry, runs: FUZZ_RUNS })}\n`);
+});
+
+export function sizeOf(input: unknown): number {
+  if (typeof input === 'string') return input.length;
+  if (input instanceof Uint8Array) return input.byteLength;
+  return JSON.stringify(input, jsonReplacer)?.length ?? 0;
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Map) return Object.fromEntries(value);
+  if (value instanceof Set) return [...value];
+  if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
+  return value;
+}
+
+function describeInput(input: unknown): string {
+  const text = typeof input === 'string' ? input : input instanceof Uint8Array ? Buffer.from(input).toString('latin1') : JSON.stringify(input, jsonReplacer);
+  return JSON.stringify((text ?? '').slice(0, 300));
+}
+
+/**
+ * Run one input through a codec and assert the three properties. Returns normally when they hold; throws a
+ * descriptive Error (which fast-check shrinks) when they do not.
+ */
+export function checkCodec<I>(codec: Codec<I>, input: I): void {
+  const entry = statsFor(codec.name);
+  const size = sizeOf(input);
+  const started = performance.now();
+  let result: unknown;
+  let thrown: unknown = undefined;
+  let threw = false;
+  try {
+    result = codec.run(input);
+  } catch (error) {
+    threw = true;
+    thrown = error;
+  }
+  let elapsed = performance.now() - started;
+  entry.inputs += 1;
+  entry.totalMs += elapsed;
+  const bound = CALL_BOUND_MS + (size / 1024) * CALL_MS_PER_KIB;
+  if (elapsed > bound) {
+    // A garbage-collection pause or the other test worker can stall one call; super-linear work is slow every
+    // time. Time the same input once more and keep the faster of the two.
+    const again = performance.now();
+    try {
+      codec.run(input);
+    } catch {
+      // the outcome was judged on the first call
+    }
+    elapsed = Math.min(elapsed, performance.now() - again);
+  }
+  entry.maxCallMs = Math.max(entry.maxCallMs, elapsed);
+  if (elapsed > bound) {
+    throw new Error(`${codec.name}: one call took ${elapsed.toFixed(0)} ms (> ${bound.toFixed(0)} ms) on ${size} units: ${describeInput(input)}`);
+  }
+  if (threw) {
+    const allowed = codec.errors.some((cls) => thrown instanceof cls);
+    const code = (thrown as { code?: unknown } | null)?.code;
+    if (!allowed || typeof code !== 'string' || code === '') {
+      const what = thrown instanceof Error ? `${thrown.name}: ${thrown.message.slice(0, 200)}` : String(thrown);
+      throw new Error(`${codec.name}: threw ${what} (allowed: ${codec.errors.map((c) => c.name).join(', ') || 'nothing'}) on ${describeInput(input)}`);
+    }
+    const message = (thrown as Error).message;
+    if (message.length > MAX_MESSAGE_CHARS) {
+      throw new Error(`${codec.name}: error message of ${message.length} characters (> ${MAX_MESSAGE_CHARS}) on ${size} units`);
+    }
+    entry.namedErrors += 1;
+    entry.codes[code] = (entry.codes[code] ?? 0) + 1;
+    return;
+  }
+  entry.returned += 1;
+  const limit = codec.maxOutputChars ? codec.maxOutputChars(size) : 8 * size + 16 * 1024;
+  const json = JSON.stringify(result, jsonReplacer) ?? '';
+  if (json.length > limit) {
+    throw new Error(`${codec.name}: output of ${json.length} characters exceeds ${limit} for an input of ${size} units`);
+  }
+}
+
+/**
+ * fc.check with the run count and a time budget; the property is checkCodec over `arbitrary`. A failure is
+ * reported with the checkCodec message, the replay seed and path, and a short excerpt of the shrunk input
+ * (fast-check's own report prints the whole input, which for a mutated capture is tens of KB).
+ */
+export function fuzz<I>(codec: Codec<I>, arbitrary: fc.Arbitrary<I>, runs = FUZZ_RUNS): void {
+  const details = fc.check(
+    fc.property(arbitrary, (input) => {
+      checkCodec(codec, input);
+    }),
+    { numRuns: runs, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS, markInterruptAsFailure: false },
+  );
+  if (!details.failed) return;
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  const input = details.counterexample?.[0];
+  throw new Error(
+    `${cause}
+  shrunk input (${sizeOf(input)} units): ${describeInput(input)}
+  replay: { seed: ${details.seed}, path: "${details.counterexamplePath ?? ''}" } after ${details.numRuns} runs`,
+  );
+}
+
+/**
+ * Exhaustive, not random: every prefix of every seed (a datagram cut short at any byte). Under the default run
+ * count a seed over 4 KiB is cut at every length in its first and last KiB and every 7th byte between (parsing
+ * every prefix of a 13 KB capture is 13 000 parses of up to 13 KB); FUZZ_RUNS >= 10000 cuts everything everywhere.
+ */
+export function checkEveryTruncation(codec: Codec<Uint8Array>, seeds: readonly Buffer[]): number {
+  const exhaustive = FUZZ_RUNS >= 10_000;
+  let count = 0;
+  for (const seed of seeds) {
+    const n = seed.byteLength;
+    for (let length = 0; length <= n; length++) {
+      if (!exhaustive && n > 4096 && length > 1024 && length < n - 1024 && length % 7 !== 0) continue;
+      checkCodec(codec, seed.subarray(0, length));
+      count++;
+    }
+  }
+  return count;
+}
+
+// ---- generators ------------------------------------------------------------------------------------------------
+
+/** Declarations and references an XML bomb or an XXE attack is made of, and other parser-confusing fragments. */
+export const HOSTILE_SNIPPETS: readonly string[] = [
+  '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>',
+  '<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+  '<!DOCTYPE d SYSTEM "http://127.0.0.1:9/evil.dtd">',
+  '<!ENTITY % p SYSTEM "http://127.0.0.1:9/x">%p;',
+  '<!doctype html>',
+  '&lol2;',
+  '&xxe;',
+  '&#0;',
+  '&#x110000;',
+  '&#xFFFFFFFF;',
+  '&#99999999999;',
+  '&amp;amp;',
+  '<![CDATA[',
+  ']]>',
+  '<?xml version="1.0" encoding="UTF-16"?>',
+  '<?xml-stylesheet href="x"?>',
+  '<!--',
+  '-->',
+  '</',
+  '/>',
+  '<a:b xmlns:a="urn:x">',
+  ' xmlns="urn:y" a:b="c" ',
+  '<__proto__>x</__proto__>',
+  '<constructor>y</constructor>',
+  '<toString/>',
+  '{"__proto__":{"polluted":1}}',
+  '"constructor":{"prototype":{"x":1}}',
+  '\u0000',
+  '\r\n\r\n',
+  '\n\n',
+  '\r',
+  ' \t',
+  '"',
+  "'",
+  '\\',
+  '=',
+  ',',
+  ':',
+  ';',
+  '%',
+  '%zz',
+  '%ff%fe%00',
+  '\uFEFF',
+  '\uD800',
+  '\uFFFF',
+  'Digest realm="x", nonce="',
+  'qop="auth,auth-int", algorithm=SHA-512-256-sess, stale=TRUE',
+  'uuid:',
+  'urn:uuid:00000000-0000-0000-0000-000000000000',
+  'onvif://www.onvif.org/',
+  'build ',
+  'V',
+];
+
+/** Numbers that overflow, go negative, or are not numbers at all. */
+export const HUGE_NUMBERS: readonly string[] = [
+  '99999999999999999999999999',
+  '18446744073709551616',
+  '4294967296',
+  '2147483648',
+  '65536',
+  '-1',
+  '-0',
+  '1e308',
+  '1e-400',
+  'NaN',
+  'Infinity',
+  '0x7fffffff',
+  '00000000000000000000001',
+  '9'.repeat(400),
+  '0.000000000000000000001',
+];
+
+/** Byte sequences that are not UTF-8 (overlong, lone continuation, surrogate halves, truncated sequences). */
+export const INVALID_UTF8: readonly number[][] = [[0xff], [0xfe, 0xff], [0xc0, 0x80], [0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98]];
+
+export type Mutation =
+  | { kind: 'bitflip'; at: number; bit: number }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'duplicate'; at: number; length: number; times: number }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'splice'; at: number; bytes: number[] }
+  | { kind: 'insert'; at: number; text: string }
+  | { kind: 'number'; at: number; text: string }
+  | { kind: 'nest'; at: number; depth: number; style: 'xml' | 'json' | 'list' }
+  | { kind: 'invalid-utf8'; at: number; bytes: number[] };
+
+const position = fc.nat({ max: 1 << 20 });
+
+export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('bitflip' as const), at: position, bit: fc.integer({ min: 0, max: 7 }) }),
+  fc.record({ kind: fc.constant('truncate' as const), at: position }),
+  fc.record({ kind: fc.constant('duplicate' as const), at: position, length: fc.integer({ min: 1, max: 400 }), times: fc.integer({ min: 2, max: 64 }) }),
+  fc.record({ kind: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 200 }) }),
+  fc.record({ kind: fc.constant('splice' as const), at: position, bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 24 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: position, text: fc.constantFrom(...HOSTILE_SNIPPETS) }),
+  fc.record({ kind: fc.constant('number' as const), at: position, text: fc.constantFrom(...HUGE_NUMBERS) }),
+  fc.record({ kind: fc.constant('nest' as const), at: position, depth: fc.integer({ min: 1, max: 20_000 }), style: fc.constantFrom('xml' as const, 'json' as const, 'list' as const) }),
+  fc.record({ kind: fc.constant('invalid-utf8' as const), at: position, bytes: fc.constantFrom(...INVALID_UTF8) }),
+);
+
+/** Apply one mutation; positions wrap around the input so every generated value lands somewhere. */
+export function applyMutation(input: Buffer, mutation: Mutation): Buffer {
+  const at = input.byteLength === 0 ? 0 : mutation.at % (input.byteLength + 1);
+  const before = input.subarray(0, at);
+  const after = input.subarray(at);
+  switch (mutation.kind) {
+    case 'bitflip': {
+      if (input.byteLength === 0) return input;
+      const copy = Buffer.from(input);
+      const index = mutation.at % copy.byteLength;
+      copy[index] = (copy[index] ?? 0) ^ (1 << mutation.bit);
+      return copy;
+    }
+    case 'truncate':
+      return before;
+    case 'duplicate': {
+      const slice = after.subarray(0, mutation.length);
+      return Buffer.concat([before, ...Array.from({ length: mutation.times }, () => slice), after.subarray(slice.byteLength)]);
+    }
+    case 'delete':
+      return Buffer.concat([before, after.subarray(mutation.length)]);
+    case 'splice':
+    case 'invalid-utf8':
+      return Buffer.concat([before, Buffer.from(mutation.bytes), after]);
+    case 'insert':
+      return Buffer.concat([before, Buffer.from(mutation.text, 'utf8'), after]);
+    case 'number': {
+      // Replace the digit run at (or after) the position when there is one, else insert.
+      const text = input.toString('latin1');
+      const run = /\d+/g;
+      run.lastIndex = at;
+      const match = run.exec(text);
+      if (!match) return Buffer.concat([before, Buffer.from(mutation.text, 'latin1'), after]);
+      return Buffer.concat([input.subarray(0, match.index), Buffer.from(mutation.text, 'latin1'), input.subarray(match.index + match[0].length)]);
+    }
+    case 'nest': {
+      const [open, close] = mutation.style === 'xml' ? ['<n>', '</n>'] : mutation.style === 'json' ? ['[', ']'] : ['(', ')'];
+      return Buffer.concat([before, Buffer.from(open.repeat(mutation.depth)), after, Buffer.from(close.repeat(mutation.depth))]);
+    }
+  }
+}
+
+/** A seed from the captures with one to six mutations applied in turn. */
+export function mutatedSeeds(seeds: readonly Buffer[]): fc.Arbitrary<Buffer> {
+  if (seeds.length === 0) throw new Error('mutatedSeeds needs at least one seed');
+  return fc
+    .tuple(fc.constantFrom(...seeds), fc.array(mutationArbitrary, { minLength: 1, maxLength: 6 }))
+    .map(([seed, mutations]) => mutations.reduce(applyMutation, seed));
+}
+
+/** A short pattern repeated many times: the input shape that turns super-linear work into seconds. */
+export function repeatedPatterns(alphabet: readonly string[]): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 6 }), fc.integer({ min: 16, max: 20_000 }), fc.constantFrom('', 'x', '"', '\n'))
+    .map(([parts, times, tail]) => parts.join('').repeat(times) + tail);
+}
+
+/** Arbitrary text: ASCII, any UTF-16 code unit (lone surrogates included), and full Unicode. */
+export const anyText: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ maxLength: 600 }),
+  fc.string({ unit: 'binary', maxLength: 600 }),
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+  fc.string({ unit: fc.constantFrom('<', '>', '/', '"', '=', '&', ';', ' ', 'a', ':', '!', '?', '-', '[', ']', '#', 'x', '1'), maxLength: 400 }),
+);
+
+export const anyBytes: fc.Arbitrary<Uint8Array> = fc.uint8Array({ maxLength: 2048 });
+
+/** Text or bytes from the generators above plus mutated seeds, for decoders that accept `string | Uint8Array`. */
+export function textOrBytes(seeds: readonly Buffer[], alphabet: readonly string[]): fc.Arbitrary<string | Uint8Array> {
+  return fc.oneof(
+    { weight: 5, arbitrary: mutatedSeeds(seeds) },
+    { weight: 1, arbitrary: mutatedSeeds(seeds).map((b) => b.toString('utf8')) },
+    { weight: 2, arbitrary: anyText },
+    { weight: 1, arbitrary: anyBytes },
+    { weight: 1, arbitrary: repeatedPatterns(alphabet) },
+  );
+}
+
+/** Bytes only (the string forms are converted), for decoders that take Uint8Array. */
+export function bytesFrom(seeds: readonly Buffer[], alphabet: readonly string[]): fc.Arbitrary<Uint8Array> {
+  return textOrBytes(seeds, alphabet).map((v) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v));
+}
+
+/** Strings only, for decoders that take text. */
+export function textFrom(seeds: readonly Buffer[], alphabet: readonly string[]): fc.Arbitrary<string> {
+  return textOrBytes(seeds, alphabet).map((v) => (typeof v === 'string' ? v : Buffer.from(v).toString('utf8')));
+}
+
+/**
+ * The seeds a decoder accepts as they are (some captures are negative cases: faults, truncations, HTML pages).
+ * Mutating accepted seeds keeps the fuzzer near the paths real devices take; rejected ones are still fuzzed.
+ */
+export function acceptedBy(seeds: readonly Buffer[], decode: (seed: Buffer) => unknown): Buffer[] {
+  return seeds.filter((seed) => {
+    try {
+      decode(seed);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Sanity check used by every fuzz file: enough seeds decode before mutation (else the fuzzer starts off-target). */
+export function expectSeedsAccepted(seeds: readonly Buffer[], decode: (seed: Buffer) => unknown, atLeast: number): void {
+  expect(acceptedBy(seeds, decode).length).toBeGreaterThanOrEqual(atLeast);
+}
+
+/** Every capture in these folders whose name passes the filter, as bytes (the fuzzer's seeds). */
+export function captureSeeds(folders: readonly string[], filter: (name: string) => boolean = () => true): Buffer[] {
+  return folders.flatMap((folder) => listCaptures(folder).filter(filter).map((name) => readCapture(`${folder}/${name}`)));
+}
