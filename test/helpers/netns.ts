@@ -126,3 +126,18 @@ export function createTestNetwork(tag: string, subnet: string, fleetHosts: numbe
     destroy,
   };
 }
+
+/** Everything a child printed, once it exits; killed with SIGKILL if it outlives the deadline. */
+export function collectChild(child: ChildProcess, deadlineMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

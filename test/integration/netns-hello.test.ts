@@ -6,24 +6,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../helpers/cli.js';
-import { createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../helpers/netns.js';
+import { collectChild, createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../helpers/netns.js';
 
 const reason = namespaceUnavailableReason();
 if (reason) console.warn(`\n!!! network namespaces unavailable (${reason}): the Hello test is SKIPPED !!!\n`);
-
-function collect(child: ChildProcess, deadlineMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe.skipIf(reason !== null)('WS-Discovery Hello during the wait (network namespaces)', () => {
   let network: TestNetwork | null = null;
@@ -36,7 +22,7 @@ describe.skipIf(reason !== null)('WS-Discovery Hello during the wait (network na
 
   it('finds a device that announces itself with Hello after the probe was sent', async () => {
     network = createTestNetwork('he', '198.18.9', [10]);
-    const scan = collect(network.spawnIn(network.scanner, process.execPath, [cliPath, 'scan', '--interface', network.scannerInterface, '--json', '--wait', '2500']), 15_000);
+    const scan = collectChild(network.spawnIn(network.scanner, process.execPath, [cliPath, 'scan', '--interface', network.scannerInterface, '--json', '--wait', '2500']), 15_000);
     // The probe goes out at once; the camera boots a second later and only says Hello (it has ONVIF only).
     await new Promise((r) => setTimeout(r, 1000));
     fleet = network.spawnIn(network.fleet, process.execPath, [cliPath, 'simulate', '--subnet', '198.18.9', '--multicast-interface', '198.18.9.10', '--http-port', '80', '--profile', 'pelco-d6230l']);

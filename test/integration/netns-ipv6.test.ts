@@ -7,24 +7,10 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../helpers/cli.js';
-import { createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../helpers/netns.js';
+import { collectChild, createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../helpers/netns.js';
 
 const reason = namespaceUnavailableReason();
 if (reason) console.warn(`\n!!! network namespaces unavailable (${reason}): the IPv6 dual-stack test is SKIPPED !!!\n`);
-
-function collect(child: ChildProcess, deadlineMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe.skipIf(reason !== null)('dual-stack device over IPv4 and IPv6 multicast (network namespaces)', () => {
   let network: TestNetwork | null = null;
@@ -45,7 +31,7 @@ describe.skipIf(reason !== null)('dual-stack device over IPv4 and IPv6 multicast
       '--multicast-interface', '198.18.11.10', '--multicast-interface-name', network.fleetInterface, '--ipv6-prefix', 'fd00:198:18:b::',
     ]);
     await new Promise((r) => setTimeout(r, 800));
-    const result = await collect(network.spawnIn(network.scanner, process.execPath, [cliPath, 'scan', '--interface', network.scannerInterface, '--json', '--wait', '1500']), 15_000);
+    const result = await collectChild(network.spawnIn(network.scanner, process.execPath, [cliPath, 'scan', '--interface', network.scannerInterface, '--json', '--wait', '1500']), 15_000);
     expect(result.code, result.stderr).toBe(0);
     const document = JSON.parse(result.stdout) as { devices: Array<{ addresses: string[]; model: string | null; onvif: { xaddrs: string[] } | null }>; warnings: unknown[] };
     expect(document.devices, result.stdout).toHaveLength(1);

@@ -1,18 +1,11 @@
 import { describe, it, expect } from 'vitest';
+import { thrownBy } from '../../../helpers/errors.js';
 import { listCaptures, readCapture } from '../../../helpers/captures.js';
 import { OnvifDecodeError, parseCapabilities, parseServices } from '../../../../src/protocols/onvif/index.js';
 
 const dir = 'onvif-device';
 
-function errorOf(fn: () => unknown): OnvifDecodeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof OnvifDecodeError) return error;
-    throw error;
-  }
-  throw new Error('expected an OnvifDecodeError');
-}
+const errorOf = (fn: () => unknown): OnvifDecodeError => thrownBy(fn, OnvifDecodeError);
 
 describe('parseCapabilities', () => {
   it('covers every GetCapabilities capture', () => {

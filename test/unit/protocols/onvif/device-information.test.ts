@@ -1,19 +1,12 @@
 import { describe, it, expect } from 'vitest';
+import { thrownBy } from '../../../helpers/errors.js';
 import { listCaptures, readCapture } from '../../../helpers/captures.js';
 import { OnvifDecodeError, parseDeviceInformation, parseOnvifAuthFault } from '../../../../src/protocols/onvif/index.js';
 import type { OnvifDeviceInformation } from '../../../../src/protocols/onvif/index.js';
 
 const dir = 'onvif-device';
 
-function errorOf(fn: () => unknown): OnvifDecodeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof OnvifDecodeError) return error;
-    throw error;
-  }
-  throw new Error('expected an OnvifDecodeError');
-}
+const errorOf = (fn: () => unknown): OnvifDecodeError => thrownBy(fn, OnvifDecodeError);
 
 describe('parseDeviceInformation on every capture', () => {
   const cases: Record<string, OnvifDeviceInformation> = {

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { thrownBy } from '../../../helpers/errors.js';
 import { listCaptures, readCapture, readCaptureText } from '../../../helpers/captures.js';
 import { childElement, findElement, parseXml, textOf } from '../../../../src/protocols/xml/parse-xml.js';
 import {
@@ -11,15 +12,7 @@ import {
   parseSoapFault,
 } from '../../../../src/protocols/onvif/index.js';
 
-function errorOf(fn: () => unknown): OnvifDecodeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof OnvifDecodeError) return error;
-    throw error;
-  }
-  throw new Error('expected an OnvifDecodeError');
-}
+const errorOf = (fn: () => unknown): OnvifDecodeError => thrownBy(fn, OnvifDecodeError);
 
 const TDS = 'http://www.onvif.org/ver10/device/wsdl';
 

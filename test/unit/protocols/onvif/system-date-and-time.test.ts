@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { thrownBy } from '../../../helpers/errors.js';
 import { listCaptures, readCapture, readCaptureText } from '../../../helpers/captures.js';
 import {
   OnvifDecodeError,
@@ -11,15 +12,7 @@ import type { OnvifDateTime, SystemDateAndTime } from '../../../../src/protocols
 
 const dir = 'onvif-device';
 
-function errorOf(fn: () => unknown): OnvifDecodeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof OnvifDecodeError) return error;
-    throw error;
-  }
-  throw new Error('expected an OnvifDecodeError');
-}
+const errorOf = (fn: () => unknown): OnvifDecodeError => thrownBy(fn, OnvifDecodeError);
 
 /** A GetSystemDateAndTimeResponse with the given inner SystemDateAndTime XML (hand-written edge cases). */
 function response(inner: string): string {
