@@ -14,6 +14,31 @@ import type { DiscoveryContext } from './types.js';
 const SEND_BATCH = 128;
 /** The resend waits this long, or half the listening window when that is shorter. */
 const RESEND_AFTER_MS = 600;
+const MAX_RESENDS = 3;
+
+/**
+ * When to resend to the targets still silent: every 600 ms (the first after half the wait when that is shorter),
+ * at most three times, and never so late that an answer (≤ 500 ms, APP_MAX_DELAY) could not arrive in the wait.
+ * UDP is lossy and a burst of answers can overflow a receive buffer the kernel keeps small (rmem_max).
+ */
+export function resendTimes(waitMs: number): number[] {
+  const times: number[] = [];
+  let at = Math.min(RESEND_AFTER_MS, waitMs / 2);
+  while (times.length < MAX_RESENDS && (times.length === 0 || at <= waitMs - 500)) {
+    times.push(at);
+    at += RESEND_AFTER_MS;
+  }
+  return times;
+}
+
+/** Sleep until each resend time (measured from `started`), calling `resend` for the targets still silent. */
+export async function resendToSilent(context: DiscoveryContext, started: number, resend: () => Promise<void>): Promise<void> {
+  for (const at of resendTimes(context.waitMs)) {
+    await delay(Math.max(0, at - (performance.now() - started)), context.signal);
+    if (context.signal.aborted) return;
+    await resend();
+  }
+}
 
 export interface ProbeSockets {
   readonly all: UdpEndpoint[];
@@ -53,8 +78,8 @@ export function createProbeSockets(context: DiscoveryContext, label: string, han
 }
 
 /**
- * Send `payload` to `port` on each target, in batches, then once more to the targets not in `answered`. Resolves
- * when the resend is done (well inside the listening window), or at once when the scan is aborted.
+ * Send `payload` to `port` on each target, in batches, then again (resendTimes) to the targets not in `answered`.
+ * Resolves when the last resend is done (inside the listening window), or at once when the scan is aborted.
  */
 export async function sweepTargets(
   context: DiscoveryContext,
@@ -71,9 +96,9 @@ export async function sweepTargets(
       );
     }
   };
+  const started = performance.now();
   await send(options.targets);
-  await delay(Math.min(RESEND_AFTER_MS, context.waitMs / 2), context.signal);
-  await send(options.targets.filter((target) => !options.answered.has(target)));
+  await resendToSilent(context, started, () => send(options.targets.filter((target) => !options.answered.has(target))));
 }
 
 /** Remembers datagrams already handled, by sender and content. */

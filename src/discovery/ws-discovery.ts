@@ -10,7 +10,7 @@ import type { Evidence } from '../core/device.js';
 import type { UdpEndpoint, UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
-import { limitSources } from './udp-probe.js';
+import { limitSources, resendToSilent } from './udp-probe.js';
 
 export const WS_DISCOVERY_PORT = 3702;
 export const WS_DISCOVERY_IPV4_GROUP = '239.255.255.250';
@@ -53,11 +53,9 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
             );
           }
         };
+        const started = performance.now();
         await sendUnicast(context.targets);
-        void (async () => {
-          await delay(Math.min(600, context.waitMs / 2), context.signal);
-          await sendUnicast(context.targets.filter((t) => !answered.has(t)));
-        })();
+        void resendToSilent(context, started, () => sendUnicast(context.targets.filter((t) => !answered.has(t))));
       }
       // Hello and Bye go to the group's port 3702: listen there too, so devices that come up during the wait
       // are heard (our own multicast Probe echoes back here and is ignored as kind 'probe').
