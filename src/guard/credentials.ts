@@ -118,6 +118,8 @@ export function loadCredentialsFile(path: string): CredentialEntry[] {
 export function passwordFromEnv(variable: string, env: NodeJS.ProcessEnv = process.env): Secret {
   const value = env[variable];
   if (value === undefined || value === '') throw new UsageError(`--password-env ${variable}: that environment variable is not set or empty`, 'E_PASSWORD_ENV');
+  // Read once, then gone from our environment: no child process inherits it (S7).
+  delete env[variable];
   return new Secret(value);
 }
 

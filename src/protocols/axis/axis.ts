@@ -4,17 +4,11 @@
  * older `param.cgi` text format (`root.Brand.ProdNbr=M1065-LW`).
  */
 import { normaliseMac } from '../../core/device.js';
+import { CodecError } from '../codec-error.js';
 
 export type AxisErrorCode = 'axis-too-large' | 'axis-malformed';
 
-export class AxisDecodeError extends Error {
-  readonly code: AxisErrorCode;
-  constructor(code: AxisErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AxisDecodeError';
-    this.code = code;
-  }
-}
+export class AxisDecodeError extends CodecError<AxisErrorCode> {}
 
 /** The anonymous request body: only the unrestricted properties, the call AXIS OS allows without a login. */
 export function buildBasicDeviceInfoRequest(): string {

@@ -16,6 +16,7 @@
  */
 import { isIPv4 } from 'node:net';
 import { normaliseMac } from '../../core/device.js';
+import { CodecError } from '../codec-error.js';
 
 export type DhipErrorCode =
   | 'dhip-too-short'
@@ -27,14 +28,7 @@ export type DhipErrorCode =
   | 'dhip-bad-json'
   | 'dhip-unsupported';
 
-export class DhipDecodeError extends Error {
-  readonly code: DhipErrorCode;
-  constructor(code: DhipErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DhipDecodeError';
-    this.code = code;
-  }
-}
+export class DhipDecodeError extends CodecError<DhipErrorCode> {}
 
 export const DHIP_HEADER_BYTES = 32;
 /** A notifyDevInfo body is under 1 KB; 64 KiB is a UDP datagram's ceiling anyway. */

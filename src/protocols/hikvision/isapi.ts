@@ -8,17 +8,11 @@
 import { normaliseMac } from '../../core/device.js';
 import { XmlDecodeError, decodeXmlText, parseXml } from '../xml/parse-xml.js';
 import type { XmlElement } from '../xml/parse-xml.js';
+import { CodecError } from '../codec-error.js';
 
 export type HikvisionErrorCode = 'hikvision-too-large' | 'hikvision-html' | 'hikvision-malformed' | 'hikvision-unexpected-root';
 
-export class HikvisionDecodeError extends Error {
-  readonly code: HikvisionErrorCode;
-  constructor(code: HikvisionErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'HikvisionDecodeError';
-    this.code = code;
-  }
-}
+export class HikvisionDecodeError extends CodecError<HikvisionErrorCode> {}
 
 /** ISAPI answers of interest are under 2 KB; a deviceInfo with every optional field stays far below this. */
 export const MAX_ISAPI_BYTES = 64 * 1024;

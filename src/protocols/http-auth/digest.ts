@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Challenge } from './www-authenticate.js';
+import { CodecError } from '../codec-error.js';
 
 export type DigestAlgorithm = 'MD5' | 'MD5-SESS' | 'SHA-256' | 'SHA-256-SESS' | 'SHA-512-256' | 'SHA-512-256-SESS';
 
@@ -13,14 +14,7 @@ export const SUPPORTED_DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['MD5', '
 export type DigestErrorCode = 'digest-unsupported-algorithm' | 'digest-unsupported-qop' | 'digest-missing-field' | 'digest-invalid-input';
 
 /** A caller fault (a challenge that chooseChallenge would not have chosen, or input that would break the header). */
-export class DigestError extends Error {
-  readonly code: DigestErrorCode;
-  constructor(code: DigestErrorCode, message: string) {
-    super(message);
-    this.name = 'DigestError';
-    this.code = code;
-  }
-}
+export class DigestError extends CodecError<DigestErrorCode> {}
 
 /** Uppercased algorithm name → a supported algorithm, or null. RFC 7616 §3.3: absent means MD5. */
 export function toDigestAlgorithm(name: string | undefined): DigestAlgorithm | null {

@@ -3,17 +3,11 @@
  * Used on raw captured heads and by the RTSP codec, which reads its own socket. Decoded as if hostile: the head
  * is bounded in bytes, lines and header count, and every failure is an HttpMessageDecodeError with a code.
  */
+import { CodecError } from '../codec-error.js';
 
 export type HttpMessageErrorCode = 'http-head-too-large' | 'http-head-empty' | 'http-head-malformed';
 
-export class HttpMessageDecodeError extends Error {
-  readonly code: HttpMessageErrorCode;
-  constructor(code: HttpMessageErrorCode, message: string) {
-    super(message);
-    this.name = 'HttpMessageDecodeError';
-    this.code = code;
-  }
-}
+export class HttpMessageDecodeError extends CodecError<HttpMessageErrorCode> {}
 
 /** Cameras send heads of a few hundred bytes; 64 KiB is undici's own default cap for a whole head. */
 export const MAX_HEAD_BYTES = 64 * 1024;

@@ -4,6 +4,7 @@
  * no credential can ride along (CONTRACT S1) — RTSP logins count towards the Hikvision lock like any other.
  */
 import { HttpMessageDecodeError, headerValues, parseHttpResponseHead } from '../http-message/http-message.js';
+import { CodecError } from '../codec-error.js';
 
 export type RtspMethod = 'OPTIONS' | 'DESCRIBE';
 
@@ -22,14 +23,7 @@ export type RtspErrorCode =
   | 'rtsp-malformed'
   | 'rtsp-not-rtsp';
 
-export class RtspError extends Error {
-  readonly code: RtspErrorCode;
-  constructor(code: RtspErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RtspError';
-    this.code = code;
-  }
-}
+export class RtspError extends CodecError<RtspErrorCode> {}
 
 const METHODS: readonly string[] = ['OPTIONS', 'DESCRIBE'];
 const MAX_URL_CHARS = 2048;

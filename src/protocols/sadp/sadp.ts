@@ -8,17 +8,11 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { normaliseMac } from '../../core/device.js';
 import { XmlDecodeError, decodeXmlText, escapeXml, parseXml } from '../xml/parse-xml.js';
 import type { XmlElement } from '../xml/parse-xml.js';
+import { CodecError } from '../codec-error.js';
 
 export type SadpErrorCode = 'sadp-too-large' | 'sadp-malformed' | 'sadp-unsupported' | 'sadp-empty';
 
-export class SadpDecodeError extends Error {
-  readonly code: SadpErrorCode;
-  constructor(code: SadpErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SadpDecodeError';
-    this.code = code;
-  }
-}
+export class SadpDecodeError extends CodecError<SadpErrorCode> {}
 
 /** A ProbeMatch is ~1.5 KB on every capture; anything near a UDP datagram's maximum is not SADP. */
 export const MAX_SADP_BYTES = 16 * 1024;

@@ -4,17 +4,11 @@
  * `LOCATION` points at a description XML readable without login (see upnp-description.ts). It is a
  * payload-learned address: report it, never send credentials there (CONTRACT S3).
  */
+import { CodecError } from '../codec-error.js';
 
 export type SsdpErrorCode = 'ssdp-too-large' | 'ssdp-empty' | 'ssdp-bad-start-line' | 'ssdp-too-many-headers' | 'upnp-malformed' | 'upnp-no-device';
 
-export class SsdpDecodeError extends Error {
-  readonly code: SsdpErrorCode;
-  constructor(code: SsdpErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SsdpDecodeError';
-    this.code = code;
-  }
-}
+export class SsdpDecodeError extends CodecError<SsdpErrorCode> {}
 
 export const SSDP_MULTICAST_HOST = '239.255.255.250:1900';
 /** Real SSDP datagrams are under 1 KB (UDA 1.1 asks senders to stay within one unfragmented packet). */

@@ -9,17 +9,11 @@
 import { XmlDecodeError, childElement, decodeXmlText, parseXml } from '../xml/parse-xml.js';
 import type { XmlElement, XmlErrorCode } from '../xml/parse-xml.js';
 import { readSoapFault } from '../onvif/soap.js';
+import { CodecError } from '../codec-error.js';
 
 export type WsDiscoveryErrorCode = XmlErrorCode | 'not-soap' | 'unknown-message';
 
-export class WsDiscoveryDecodeError extends Error {
-  readonly code: WsDiscoveryErrorCode;
-  constructor(code: WsDiscoveryErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'WsDiscoveryDecodeError';
-    this.code = code;
-  }
-}
+export class WsDiscoveryDecodeError extends CodecError<WsDiscoveryErrorCode> {}
 
 /** One advertised endpoint as it came off the wire; nothing in it is validated beyond size. */
 export interface ProbeMatch {

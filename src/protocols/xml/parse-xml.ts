@@ -5,6 +5,7 @@
  * bombs and external entities live there).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { CodecError } from '../codec-error.js';
 
 export interface XmlElement {
   /** Local name (prefix removed). */
@@ -17,14 +18,7 @@ export interface XmlElement {
 
 export type XmlErrorCode = 'xml-too-large' | 'xml-doctype' | 'xml-malformed' | 'xml-empty' | 'xml-too-deep';
 
-export class XmlDecodeError extends Error {
-  readonly code: XmlErrorCode;
-  constructor(code: XmlErrorCode, message: string) {
-    super(message);
-    this.name = 'XmlDecodeError';
-    this.code = code;
-  }
-}
+export class XmlDecodeError extends CodecError<XmlErrorCode> {}
 
 export const MAX_XML_BYTES = 1024 * 1024;
 const MAX_DEPTH = 64;
