@@ -2,7 +2,7 @@
  * argv → options; chooses the terminal UI (TTY) or --json/--ndjson; maps errors to exit codes (CONTRACT).
  * The only module allowed to write to the console.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ExitCode, OneknockError, UsageError } from './core/errors.js';
 import { expandTargets } from './core/targets.js';
 import { runScan, type ScanOptions } from './core/scan.js';
@@ -66,8 +66,7 @@ function addScanOptions(command: Command): Command {
     .option('--ledger <path>', 'attempt ledger (default $ONEKNOCK_LEDGER, else $XDG_STATE_HOME/oneknock/ledger.jsonl)')
     .option('--csv <path>', 'write a Milestone XProtect import CSV of the devices whose login succeeded (mode 0600)')
     .option('--timeout <ms>', 'per-request timeout', '2000')
-    .option('--concurrency <n>', 'maximum requests in flight', '64')
-    .addOption(new Option('--password <password>').hideHelp());
+    .option('--concurrency <n>', 'maximum requests in flight', '64');
 }
 
 function scanOptionsFrom(flags: ScanFlags, extraTargets: string[] = []): ScanOptions {
@@ -278,7 +277,8 @@ async function ledgerForget(id: string, flags: { ledger?: string }): Promise<num
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv.some((a) => a === '--password' || a.startsWith('--password='))) {
+  // CONTRACT S7: refuse a password in argv before anything else reads it (commander would echo it in errors).
+  if (argv.some((a) => /^--password(=|$)/.test(a))) {
     throw new UsageError('there is no --password flag: a password in argv is visible to every user of this machine. Use --password-env VAR or --password-stdin.', 'E_PASSWORD_IN_ARGV');
   }
   let result: Promise<number> = Promise.resolve(ExitCode.ok);
