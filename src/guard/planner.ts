@@ -73,7 +73,7 @@ export function planLogin(input: PlanInput, book: CredentialBook, ledger: Ledger
 
   const earlier = blockingAttempt(ledger, keys);
   if (earlier) {
-    const what = earlier.status === null ? 'was sent but its outcome was never recorded' : `was ${earlier.status}`;
+    const what = earlier.status === null ? 'was sent but its outcome was never recorded (the run that sent it died, or is still running)' : `was ${earlier.status}`;
     return skip(`an earlier attempt${earlier.at ? ` at ${earlier.at}` : ''} ${what}; run "oneknock ledger forget ${device.id}" to allow one more`);
   }
   if (device.activated === false) return skip('not activated: activate it with the vendor tool (e.g. SADP) and set its password first');
