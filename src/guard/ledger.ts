@@ -45,14 +45,8 @@ export interface ForgetRecord {
 
 export type LedgerRecord = IntentRecord | OutcomeRecord | ForgetRecord;
 
-export interface AttemptView {
-  attempt: string;
-  keys: string[];
-  address: string;
-  method: LoginMethod;
-  url: string;
-  username: string;
-  at: string;
+/** One attempt as the ledger tells it: the intent's fields, its outcome (if any), and whether it was forgotten. */
+export interface AttemptView extends Omit<IntentRecord, 'type' | 'pid'> {
   /** null: an intent with no outcome (the process died, or is still waiting) — counts as spent. */
   status: AttemptOutcome | null;
   reason: string | null;

@@ -9,13 +9,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, DEFAULT_FLEET_PASSWORD, type Fleet } from '../../src/simulator/fleet.js';
+import { scanWithLogin } from '../helpers/scan.js';
+import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
 import { HOSTILE_KINDS, startHostileResponders, type HostileKind, type HostileResponder, type HostileResponders } from '../../src/simulator/hostile.js';
-import { runScan } from '../../src/core/scan.js';
-import { createLoginPhase } from '../../src/core/login-phase.js';
 import type { ScanEvent } from '../../src/core/events.js';
-import { ScanDocumentBuilder, type ScanDocument } from '../../src/output/json.js';
-import { Secret } from '../../src/guard/secret.js';
+import type { ScanDocument } from '../../src/output/json.js';
 import { MAX_DEVICES_PER_SOURCE } from '../../src/discovery/udp-probe.js';
 import { normaliseVendor } from '../../src/fingerprint/matchers/index.js';
 import { startCollector, type Collector } from '../helpers/collector.js';
@@ -48,36 +46,18 @@ interface RunResult {
 }
 
 async function scan(targets: string[], ledgerPath: string): Promise<RunResult> {
-  const phase = createLoginPhase({
-    book: { defaultSet: { username: 'admin', password: new Secret(DEFAULT_FLEET_PASSWORD), origin: 'test' }, entries: [] },
-    ledgerPath,
-    dryRun: false,
-    confirm: async () => true,
-  });
-  const builder = new ScanDocumentBuilder();
-  const events: ScanEvent[] = [];
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
   const started = performance.now();
   try {
-    for await (const event of runScan({
-      targets,
-      interfaces: [],
-      waitMs: WAIT_MS,
-      timeoutMs: TIMEOUT_MS,
-      concurrency: 16,
-      afterFingerprint: async (context) => void (await phase.run(context)),
-    })) {
-      builder.add(event);
-      events.push(event);
-    }
+    const { document, events } = await scanWithLogin({ targets, ledgerPath, waitMs: WAIT_MS, timeoutMs: TIMEOUT_MS });
+    const wallMs = performance.now() - started;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { document, events, wallMs, rssGrowth: peak - baseline };
   } finally {
     clearInterval(sampler);
   }
-  const wallMs = performance.now() - started;
-  peak = Math.max(peak, process.memoryUsage().rss);
-  return { document: builder.build(), events, wallMs, rssGrowth: peak - baseline };
 }
 
 describe('a scan on a hostile network', () => {

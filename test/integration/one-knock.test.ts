@@ -10,38 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, DEFAULT_FLEET_PASSWORD, type Fleet } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
-import { runScan } from '../../src/core/scan.js';
-import { createLoginPhase } from '../../src/core/login-phase.js';
-import type { ScanEvent } from '../../src/core/events.js';
-import { ScanDocumentBuilder, type ScanDocument } from '../../src/output/json.js';
-import { Secret } from '../../src/guard/secret.js';
+import type { ScanDocument } from '../../src/output/json.js';
+import { scanWithLogin } from '../helpers/scan.js';
 import { startCollector, type Collector } from '../helpers/collector.js';
 
 const SUBNET = '127.78.5';
 const COLLECTOR = `${SUBNET}.200`;
 
-async function scanWithLogin(fleet: Fleet, ledgerPath: string): Promise<{ document: ScanDocument; events: ScanEvent[] }> {
-  const phase = createLoginPhase({
-    book: { defaultSet: { username: 'admin', password: new Secret(DEFAULT_FLEET_PASSWORD), origin: 'test' }, entries: [] },
-    ledgerPath,
-    dryRun: false,
-    confirm: async () => true,
-  });
-  const builder = new ScanDocumentBuilder();
-  const events: ScanEvent[] = [];
-  for await (const event of runScan({
-    targets: fleet.addresses,
-    interfaces: [],
-    waitMs: 700,
-    timeoutMs: 2500,
-    concurrency: 16,
-    afterFingerprint: async (context) => void (await phase.run(context)),
-  })) {
-    builder.add(event);
-    events.push(event);
-  }
-  return { document: builder.build(), events };
-}
+const scanFleet = (fleet: Fleet, ledgerPath: string): ReturnType<typeof scanWithLogin> =>
+  scanWithLogin({ targets: fleet.addresses, ledgerPath, waitMs: 700, timeoutMs: 2500 });
 
 describe('the one knock against the simulated fleet', () => {
   let fleet: Fleet;
@@ -72,7 +49,7 @@ describe('the one knock against the simulated fleet', () => {
     });
     const spoofDevice = fleet.devices.find((d) => d.profile.name === 'x-spoofed-xaddrs')!;
     collector = await startCollector(COLLECTOR, spoofDevice.httpPort);
-    first = (await scanWithLogin(fleet, ledgerPath)).document;
+    first = (await scanFleet(fleet, ledgerPath)).document;
     countersAfterFirst = fleet.report();
   }, 30_000);
 
@@ -136,7 +113,7 @@ describe('the one knock against the simulated fleet', () => {
   });
 
   it('a second run with the same ledger sends nothing to the device that failed', async () => {
-    const second = (await scanWithLogin(fleet, ledgerPath)).document;
+    const second = (await scanFleet(fleet, ledgerPath)).document;
     const wrong = fleet.report().find((r) => r.name === 'hikvision-ds-2cd2385g1-v5.6-other-password')!;
     const before = countersAfterFirst.find((r) => r.name === wrong.name)!;
     expect(wrong.counters.credentialedRequests).toBe(before.counters.credentialedRequests);

@@ -8,12 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanWithLogin } from '../helpers/scan.js';
 import { createHttpTransport } from '../../src/transport/http.js';
 import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
-import { runScan } from '../../src/core/scan.js';
-import { createLoginPhase } from '../../src/core/login-phase.js';
-import { ScanDocumentBuilder, type ScanDocument } from '../../src/output/json.js';
-import { Secret } from '../../src/guard/secret.js';
+import type { ScanDocument } from '../../src/output/json.js';
 import { startCollector, type Collector } from '../helpers/collector.js';
 
 const SUBNET = '127.78.32';
@@ -82,19 +80,8 @@ describe('S5: a plan made before another run knocked', () => {
     await fleet?.stop();
   });
 
-  async function scanOnce(ledgerPath: string, confirm: () => Promise<boolean>): Promise<ScanDocument> {
-    const phase = createLoginPhase({
-      book: { defaultSet: { username: 'admin', password: new Secret('fleet-Pass-2026'), origin: 'test' }, entries: [] },
-      ledgerPath,
-      dryRun: false,
-      confirm,
-    });
-    const builder = new ScanDocumentBuilder();
-    for await (const event of runScan({ targets: fleet.addresses, interfaces: [], waitMs: 400, timeoutMs: 2000, concurrency: 8, afterFingerprint: async (context) => void (await phase.run(context)) })) {
-      builder.add(event);
-    }
-    return builder.build();
-  }
+  const scanOnce = async (ledgerPath: string, confirm: () => Promise<boolean>): Promise<ScanDocument> =>
+    (await scanWithLogin({ targets: fleet.addresses, ledgerPath, waitMs: 400, timeoutMs: 2000, concurrency: 8, confirm })).document;
 
   // Found here: the login phase planned from a ledger read taken BEFORE the confirmation and the lock, so a run
   // whose user sat on the confirmation knocked again on a device another run had just been refused by. The phase
