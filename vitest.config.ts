@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    // Integration tests bind fixed loopback addresses (127.0.x.y:3702): keep files from sharing addresses by
-    // giving each file its own subnet, and cap parallelism at the machine's two cores.
+    // Integration tests bind loopback addresses: each file owns a /24 of the /16 that global-setup reserves for
+    // this run (two runs side by side never share one); parallelism is capped at the machine's two cores.
     maxWorkers: 2,
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -12,7 +12,7 @@
  */
 import { startFleet, type Fleet } from '../src/simulator/fleet.js';
 import { loadProfile, type SimulatorProfile } from '../src/simulator/profile.js';
-import { startCollector, type Collector } from '../test/helpers/collector.js';
+import { startCollector, type Collector } from '../test/support/collector.js';
 
 export type FleetProfileSpec = string | { spoofOf: string };
 

@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { namespaceUnavailableReason, type TestNetwork } from '../test/helpers/netns.js';
+import { namespaceUnavailableReason, type TestNetwork } from '../test/support/netns.js';
 import { describeMachine } from './lib/machine.js';
 import { SimulatedDevice } from '../src/simulator/device.js';
 import { defaultFleetProfiles } from '../src/simulator/fleet.js';

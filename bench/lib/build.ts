@@ -10,7 +10,7 @@ import { run } from './proc.js';
 import { benchRoot, repoRoot } from './paths.js';
 
 export const snapshotDir = join(benchRoot, '.build');
-export const snapshotCli = join(snapshotDir, 'cli.js');
+export const snapshotCli = join(snapshotDir, 'cli', 'main.js');
 
 export interface Snapshot {
   ms: number;

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanDocumentBuilder, type ScanDocument } from '../../src/output/json.js';
-import type { ScanEvent } from '../../src/core/events.js';
+import type { ScanEvent } from '../../src/model/events.js';
 import { start } from './proc.js';
 import { measurePreload, repoRoot } from './paths.js';
 import { snapshotCli } from './build.js';

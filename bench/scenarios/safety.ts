@@ -4,7 +4,7 @@
  * WS-Discovery XAddrs point at a credential collector. Figures are read from the simulator's own counters.
  */
 import { join } from 'node:path';
-import { createTestNetwork, type TestNetwork } from '../../test/helpers/netns.js';
+import { createTestNetwork, type TestNetwork } from '../../test/support/netns.js';
 import { DEFAULT_FLEET_PASSWORD } from '../../src/simulator/fleet.js';
 import { startFleetChild } from '../lib/fleet.js';
 import { run } from '../lib/proc.js';

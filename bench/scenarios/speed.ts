@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { defaultFleetProfiles, hostAddress } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
-import { createTestNetwork, type TestNetwork } from '../../test/helpers/netns.js';
+import { createTestNetwork, type TestNetwork } from '../../test/support/netns.js';
 import { startFleetChild, type RunningFleet } from '../lib/fleet.js';
 import { runCliScan, type CliScan } from '../lib/oneknock-cli.js';
 import { run } from '../lib/proc.js';

@@ -11,10 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScan } from '../../src/core/scan.js';
-import { createLoginPhase } from '../../src/core/login-phase.js';
-import { ScanDocumentBuilder } from '../../src/output/json.js';
-import { Secret } from '../../src/guard/secret.js';
+import { runScan, ScanDocumentBuilder, Secret } from '../../src/index.js';
 
 function flag(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -30,12 +27,6 @@ async function main(): Promise<void> {
   if (!interfaceName || !address || !password) throw new Error('usage: --interface <name> --address <ipv4> [--local-clock], password in $BENCH_PASSWORD');
   const stateDir = mkdtempSync(join(tmpdir(), 'oneknock-bench-'));
   try {
-    const phase = createLoginPhase({
-      book: { defaultSet: { username: 'admin', password: new Secret(password), origin: 'bench' }, entries: [] },
-      ledgerPath: join(stateDir, 'ledger.jsonl'),
-      dryRun: false,
-      confirm: async () => true,
-    });
     const builder = new ScanDocumentBuilder();
     const begin = performance.now();
     for await (const event of runScan({
@@ -44,9 +35,15 @@ async function main(): Promise<void> {
       waitMs,
       timeoutMs: 3000,
       concurrency: 64,
+      // Runs before the login phase plans: the local-clock variant forgets every measured device clock.
       afterFingerprint: async (context) => {
         if (localClock) for (const state of context.fingerprints.values()) if (state.clockOffsetMs !== null) state.clockOffsetMs = 0;
-        await phase.run(context);
+      },
+      login: {
+        book: { defaultSet: { username: 'admin', password: new Secret(password), origin: 'bench' }, entries: [] },
+        ledgerPath: join(stateDir, 'ledger.jsonl'),
+        dryRun: false,
+        confirm: async () => true,
       },
     })) {
       builder.add(event);

@@ -13,18 +13,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { UdpMessage, UdpSocketFactory } from '../../src/transport/udp.js';
 
-type ScanModule = typeof import('../../src/core/scan.js');
-type TargetsModule = typeof import('../../src/core/targets.js');
-type JsonModule = typeof import('../../src/output/json.js');
+type LibraryModule = typeof import('../../src/index.js');
 
 /** The compiled modules when --build is given (what the CLI runs), else the sources under tsx. */
-async function loadCore(build: string | undefined): Promise<ScanModule & TargetsModule & JsonModule> {
-  const load = async <T>(compiled: string, source: string): Promise<T> => (await import(build ? pathToFileURL(join(build, compiled)).href : source)) as T;
-  return {
-    ...(await load<ScanModule>('core/scan.js', '../../src/core/scan.js')),
-    ...(await load<TargetsModule>('core/targets.js', '../../src/core/targets.js')),
-    ...(await load<JsonModule>('output/json.js', '../../src/output/json.js')),
-  };
+async function loadCore(build: string | undefined): Promise<LibraryModule> {
+  return (await import(build ? pathToFileURL(join(build, 'index.js')).href : '../../src/index.js')) as LibraryModule;
 }
 
 function flag(name: string): string | undefined {

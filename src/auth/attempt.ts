@@ -7,12 +7,12 @@
  * WS-UsernameToken: Created comes from the device clock (our clock + the offset read anonymously), and no HTTP
  * credential rides along (S4: never both in one request).
  */
-import type { LoginMethod, LockState } from '../core/device.js';
+import type { LoginMethod, LockState } from '../model/device.js';
 import type { HttpResponse, HttpTransport } from '../transport/http.js';
 import { HttpTransportError } from '../transport/http.js';
 import type { LoginPlanItem } from '../guard/planner.js';
 import type { Ledger } from '../guard/ledger.js';
-import type { Evidence } from '../core/device.js';
+import type { Evidence } from '../model/device.js';
 import { chooseChallenge, computeDigestAuthorization, parseWwwAuthenticate } from '../protocols/http-auth/index.js';
 import { buildUsernameToken } from '../protocols/wsse/index.js';
 import { buildSoapRequest, getDeviceInformationBody, parseDeviceInformation, parseOnvifAuthFault, parseSoapFault } from '../protocols/onvif/index.js';

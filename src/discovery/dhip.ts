@@ -7,8 +7,8 @@
  */
 import { isIPv4 } from 'node:net';
 import { buildDhipDiscover, parseDhipMessage, type DhipDeviceInfo, type DhipMessage } from '../protocols/dhip/index.js';
-import type { Evidence } from '../core/device.js';
-import type { Observation } from '../core/device-registry.js';
+import type { Evidence } from '../model/device.js';
+import type { Observation } from '../model/record.js';
 import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';

@@ -12,8 +12,8 @@ import { isIP } from 'node:net';
 import type { EventEmitter } from 'node:events';
 import Bonjour from 'bonjour-service';
 import { parseMdnsService, type MdnsServiceInput } from '../protocols/mdns/index.js';
-import type { Evidence } from '../core/device.js';
-import type { Observation } from '../core/device-registry.js';
+import type { Evidence } from '../model/device.js';
+import type { Observation } from '../model/record.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
 import { delay } from '../util/async-queue.js';
 

@@ -7,8 +7,8 @@
  */
 import { isIPv4 } from 'node:net';
 import { buildSadpInquiry, parseSadpMessage, type SadpMessage, type SadpProbeMatch } from '../protocols/sadp/index.js';
-import type { Evidence } from '../core/device.js';
-import type { Observation } from '../core/device-registry.js';
+import type { Evidence } from '../model/device.js';
+import type { Observation } from '../model/record.js';
 import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';

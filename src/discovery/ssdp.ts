@@ -7,8 +7,8 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { buildMSearch, parseDeviceDescription, parseSsdpMessage, type SsdpMessage, type UpnpDeviceDescription } from '../protocols/ssdp/index.js';
-import { normaliseMac, type Evidence } from '../core/device.js';
-import type { Observation } from '../core/device-registry.js';
+import { normaliseMac, type Evidence } from '../model/device.js';
+import type { Observation } from '../model/record.js';
 import { createHttpTransport, type HttpTransport } from '../transport/http.js';
 import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';

@@ -1,13 +1,9 @@
-import type { Observation } from '../core/device-registry.js';
+import type { Observation } from '../model/record.js';
+import type { MulticastInterface } from '../transport/interfaces.js';
+
+export type { MulticastInterface };
 import type { UdpSocketFactory } from '../transport/udp.js';
 
-export interface MulticastInterface {
-  name: string;
-  address: string;
-  family: 'IPv4' | 'IPv6';
-  /** IPv6 scope id (interface index) for link-local use. */
-  scopeId?: number;
-}
 
 export interface DiscoveryContext {
   udp: UdpSocketFactory;

@@ -5,7 +5,7 @@
  * one source address can make us do (a host answering a probe with hundreds of datagrams or identities).
  */
 import { createHash } from 'node:crypto';
-import type { Observation } from '../core/device-registry.js';
+import type { Observation } from '../model/record.js';
 import type { UdpEndpoint, UdpMessage, UdpOpenOptions } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryContext } from './types.js';

@@ -6,7 +6,7 @@
  */
 import { parseDiscoveryMessage, buildProbe, parseScopes, classifyEndpoint, vendorFromScopes, macFromEndpointUuid } from '../protocols/ws-discovery/index.js';
 import type { ProbeMatch } from '../protocols/ws-discovery/index.js';
-import type { Evidence } from '../core/device.js';
+import type { Evidence } from '../model/device.js';
 import type { UdpEndpoint, UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';

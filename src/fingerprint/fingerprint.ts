@@ -2,11 +2,10 @@
  * Anonymous fingerprint of one device at one of its addresses, and the identity/lockout view derived from all
  * evidence gathered so far. Every probe here is credential-free (CONTRACT S1).
  */
-import type { DeviceRecord } from '../core/device-registry.js';
-import type { Evidence } from '../core/device.js';
-import { addEvidence } from '../core/device-registry.js';
+import type { DeviceRecord } from '../model/record.js';
+import type { Evidence } from '../model/device.js';
+import { addEvidence } from '../model/record.js';
 import { resolveIdentity } from './matchers/index.js';
-import { lookupLockout, toLockoutInfo } from '../guard/lockout/lookup.js';
 import { probeOnvif, responderServiceUrl, type ProbeContext } from './onvif-probe.js';
 import { probeAxis, probeDahua, probeHikvision, probeHttpRoot } from './vendor-probes.js';
 import { probeRtsp, RTSP_DEFAULT_PORT } from './rtsp-probe.js';
@@ -81,27 +80,6 @@ export function vendorFamily(evidence: Evidence[]): 'hikvision' | 'axis' | 'dahu
   return null;
 }
 
-/** Recompute vendor/model/firmware/serial/MAC/activation and the lockout view from the evidence. */
-export function refreshIdentity(record: DeviceRecord, state: FingerprintState | undefined): void {
-  const device = record.device;
-  const identity = resolveIdentity(device.evidence);
-  device.vendor = identity.vendor;
-  device.model = identity.model;
-  device.firmware = identity.firmware;
-  device.serial = device.serial ?? identity.serial;
-  device.mac = device.mac ?? identity.mac;
-  device.activated = state?.activated ?? identity.activated ?? null;
-  if (device.onvif && state && state.clockOffsetMs !== null) device.onvif.clockOffsetMs = state.clockOffsetMs;
-  if (state) device.access = deviceAccess(state);
-  const match = lookupLockout({ vendor: device.vendor, model: device.model, firmware: device.firmware });
-  const live = state?.lock ?? undefined;
-  const previous = device.lockout;
-  device.lockout = toLockoutInfo(match, {
-    state: live?.state ?? (previous.state !== 'unknown' ? previous.state : undefined),
-    remainingAttempts: live?.remainingAttempts ?? previous.remainingAttempts ?? undefined,
-    unlockInSeconds: live?.unlockInSeconds ?? previous.unlockInSeconds ?? undefined,
-  });
-}
 
 /** The schemes the anonymous challenges offered (Digest per algorithm, RFC 7616 §3.3: absent means MD5). */
 export function deviceAccess(state: Pick<FingerprintState, 'services' | 'certificateSha256'>): DeviceAccess {

@@ -7,7 +7,7 @@
  */
 import { RtspError, buildRtspRequest, parseRtspResponse, vendorFromRtspServer, type RtspMethod, type RtspResponse } from '../protocols/rtsp/index.js';
 import { RtspTransportError, createRtspTransport, type RtspTransport } from '../transport/rtsp.js';
-import type { Evidence } from '../core/device.js';
+import type { Evidence } from '../model/device.js';
 import type { ProbeContext } from './onvif-probe.js';
 import { toOfferedChallenges } from './onvif-probe.js';
 import { emptyProbeResult, type ProbeResult } from './types.js';

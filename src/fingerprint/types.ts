@@ -1,4 +1,4 @@
-import type { Evidence, LockState } from '../core/device.js';
+import type { Evidence, LockState } from '../model/device.js';
 
 export type OfferedScheme = 'http-digest' | 'ws-username-token' | 'basic-only' | 'none' | 'unknown';
 
@@ -36,4 +36,4 @@ export function emptyProbeResult(): ProbeResult {
   return { evidence: [], services: [], warnings: [] };
 }
 
-export type { DeviceAccess } from '../core/device.js';
+export type { DeviceAccess } from '../model/device.js';

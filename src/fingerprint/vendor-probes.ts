@@ -13,7 +13,7 @@ import { HttpTransportError, type HttpResponse } from '../transport/http.js';
 import type { ProbeContext } from './onvif-probe.js';
 import { schemeFromChallenges, toOfferedChallenges } from './onvif-probe.js';
 import { emptyProbeResult, type ProbeResult } from './types.js';
-import type { Evidence } from '../core/device.js';
+import type { Evidence } from '../model/device.js';
 
 const MAX_BODY = 64 * 1024;
 

@@ -4,8 +4,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { normaliseMac, type Device } from '../core/device.js';
-import { UsageError } from '../core/errors.js';
+import { normaliseMac, type Device } from '../model/device.js';
+import { UsageError } from '../model/errors.js';
 import { Secret } from './secret.js';
 
 export interface CredentialSet {

@@ -10,8 +10,8 @@ import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, rea
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { OneknockError } from '../core/errors.js';
-import type { LoginMethod } from '../core/device.js';
+import { OneknockError } from '../model/errors.js';
+import type { LoginMethod } from '../model/device.js';
 
 export type AttemptOutcome = 'succeeded' | 'rejected' | 'locked' | 'error';
 

@@ -2,7 +2,7 @@
  * The login planner: from the anonymous evidence, choose per device exactly one credentialed request — its
  * scheme, URL and address — or skip it with a reason a person can act on (CONTRACT S2, S3, S4, S6). Pure.
  */
-import type { Device, LoginMethod } from '../core/device.js';
+import type { Device, LoginMethod } from '../model/device.js';
 import type { ServiceAccess } from '../fingerprint/types.js';
 import { blockingAttempt, type LedgerRead } from './ledger.js';
 import { credentialsFor, type CredentialBook, type CredentialSet } from './credentials.js';

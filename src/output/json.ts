@@ -1,6 +1,6 @@
 /** --json: one document when the scan is done (CONTRACT "The JSON document"). */
-import type { Device } from '../core/device.js';
-import type { PlannedLogin, ScanEvent } from '../core/events.js';
+import type { Device } from '../model/device.js';
+import type { PlannedLogin, ScanEvent } from '../model/events.js';
 
 export interface ScanDocument {
   schema: 'oneknock/scan@1';

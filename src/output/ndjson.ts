@@ -1,5 +1,5 @@
 /** --ndjson: one JSON object per line as things happen; the last is {"type":"done",…} (CONTRACT). */
-import type { ScanEvent } from '../core/events.js';
+import type { ScanEvent } from '../model/events.js';
 
 export function formatNdjsonLine(event: ScanEvent): string {
   return `${JSON.stringify(event)}\n`;

@@ -1,5 +1,5 @@
 /** Row order shared by every human-facing output. */
-import type { Device } from '../core/device.js';
+import type { Device } from '../model/device.js';
 
 /** Stable row order: by first address, numerically for IPv4, so rows do not jump as events arrive. */
 export function compareDevices(a: Device, b: Device): number {

@@ -1,6 +1,6 @@
 /** A plain, readable table for terminals and pipes without --json (no colours, no React). */
-import type { Device } from '../core/device.js';
-import type { PlannedLogin } from '../core/events.js';
+import type { Device } from '../model/device.js';
+import type { PlannedLogin } from '../model/events.js';
 import { shortPolicy } from '../guard/lockout/lookup.js';
 import { compareDevices } from './order.js';
 

@@ -1,7 +1,14 @@
 /** Which local interfaces multicast goes out on (CONTRACT --interface). */
 import { networkInterfaces } from 'node:os';
-import { UsageError } from '../core/errors.js';
-import type { MulticastInterface } from '../discovery/types.js';
+import { UsageError } from '../model/errors.js';
+
+export interface MulticastInterface {
+  name: string;
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  /** IPv6 scope id (interface index) for link-local use. */
+  scopeId?: number;
+}
 
 export type InterfaceTable = ReturnType<typeof networkInterfaces>;
 

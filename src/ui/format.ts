@@ -1,5 +1,5 @@
 /** Pure formatting helpers for the terminal UI (unit-tested without React). */
-import type { Device } from '../core/device.js';
+import type { Device } from '../model/device.js';
 import { shortPolicy } from '../guard/lockout/lookup.js';
 
 export type Risk = 'high' | 'medium' | 'low' | 'unknown';

@@ -3,7 +3,7 @@ import React from 'react';
 import { render } from 'ink';
 import { App } from './App.js';
 import { createUiSession } from './session.js';
-import type { ScanOptions } from '../core/scan.js';
+import type { ScanOptions } from '../index.js';
 import { Ledger, blockingAttempt } from '../guard/ledger.js';
 import type { CredentialEntry } from '../guard/credentials.js';
 

@@ -3,10 +3,7 @@
  * choose devices and a credential set, see the plan, confirm — as many rounds as they like, until they quit or
  * rescan. No React here; the UI calls these methods and renders the events.
  */
-import { runScan, type ScanOptions } from '../core/scan.js';
-import type { PlannedLogin, ScanEvent } from '../core/events.js';
-import { createLoginPhase } from '../core/login-phase.js';
-import type { CredentialBook } from '../guard/credentials.js';
+import { createLoginPhase, runScan, type CredentialBook, type PlannedLogin, type ScanEvent, type ScanOptions } from '../index.js';
 import type { XprotectRow } from '../output/xprotect-csv.js';
 import { writeXprotectCsv } from '../output/xprotect-csv.js';
 import { ScanDocumentBuilder } from '../output/json.js';

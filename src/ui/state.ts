@@ -2,8 +2,8 @@
  * The terminal UI's state: a pure reducer over ScanEvent plus the user's own actions (STYLE.md §14).
  * Components only render this; the scan runs in the core.
  */
-import type { Device } from '../core/device.js';
-import type { PlannedLogin, ScanEvent, ScanPhase } from '../core/events.js';
+import type { Device } from '../model/device.js';
+import type { PlannedLogin, ScanEvent, ScanPhase } from '../model/events.js';
 import { compareDevices } from '../output/order.js';
 
 export { compareDevices };

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../support/cli.js';
 
 describe('oneknock command line: usage errors exit 2 with a message that says what to do', () => {
   it('refuses --password (S7: passwords in argv are visible to every user)', async () => {

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../support/cli.js';
+import { testSubnet } from '../support/subnet.js';
 
-const SUBNET = '127.78.6';
+const SUBNET = testSubnet(6);
 const PASSWORD = 'Unique-Secret-4d1f9c';
 
 describe('oneknock CLI: ledger and secrets', () => {

@@ -11,9 +11,10 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
-import { cliPath, repoRoot, runCli } from '../helpers/cli.js';
+import { cliPath, repoRoot, runCli } from '../support/cli.js';
+import { testSubnet } from '../support/subnet.js';
 
-const SUBNET = '127.78.31';
+const SUBNET = testSubnet(31);
 const PASSWORD = 'Argv-Secret-7e2a91';
 const WRONG = 'Wrong-Secret-55c0d3';
 

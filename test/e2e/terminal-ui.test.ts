@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
-import { cliPath } from '../helpers/cli.js';
-import { startTmux, tmuxAvailable, type TmuxSession } from '../helpers/tmux.js';
+import { cliPath } from '../support/cli.js';
+import { startTmux, tmuxAvailable, type TmuxSession } from '../support/tmux.js';
+import { testSubnet } from '../support/subnet.js';
 
 const PASSWORD = 'Tui-Secret-91x';
 const skip = !tmuxAvailable();
@@ -21,7 +22,7 @@ describe.skipIf(skip)('terminal UI in a pseudo-terminal', () => {
 
   beforeAll(async () => {
     fleet = await startFleet({
-      subnet: '127.78.7',
+      subnet: testSubnet(7),
       httpPort: 0,
       password: PASSWORD,
       profiles: ['hikvision-ds-2cd2386g2-v5.7', 'axis-m1034-w', 'pelco-d6230l', 'hikvision-ds-2cd2385g1-v5.6-other-password', 'hikvision-ds-2cd2347g2-locked'],

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DhipDecodeError, decodeDhipFrame, encodeDhipFrame, parseDhipMessage } from '../../src/protocols/dhip/index.js';
-import { readCapture } from '../helpers/captures.js';
+import { readCapture } from '../support/captures.js';
 import { FUZZ_TEST_TIMEOUT_MS, bytesFrom, checkEveryTruncation, expectSeedsAccepted, fuzz, mutatedSeeds, type Codec } from './fuzz-kit.js';
 
 const bodies = [readCapture('dahua-dhip/dahua-IPC-HDW5421S-phenomite.body.json'), readCapture('dahua-dhip/lorex-W461ASC-rapid7.body.json')];

@@ -21,7 +21,7 @@
 import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, expect } from 'vitest';
-import { listCaptures, readCapture } from '../helpers/captures.js';
+import { listCaptures, readCapture } from '../support/captures.js';
 
 export const FUZZ_RUNS = Math.max(1, Number(process.env['FUZZ_RUNS'] ?? 1000) || 1000);
 export const CALL_BOUND_MS = Math.max(1, Number(process.env['FUZZ_CALL_MS'] ?? 500) || 500);

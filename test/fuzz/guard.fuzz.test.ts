@@ -10,7 +10,7 @@ import { lookupLockout } from '../../src/guard/lockout/lookup.js';
 import { parseFirmwareVersion } from '../../src/guard/lockout/firmware-version.js';
 import { blockingAttempt, parseLedger } from '../../src/guard/ledger.js';
 import { parseCredentialsCsv, parseCsv } from '../../src/guard/credentials.js';
-import { UsageError } from '../../src/core/errors.js';
+import { UsageError } from '../../src/model/errors.js';
 import { FUZZ_TEST_TIMEOUT_MS, anyText, fuzz, textFrom } from './fuzz-kit.js';
 
 const firmwares = ['V5.6.2build 190701', 'V5.3.0 build 150513', 'V5.3.8 build 151224', '2.420.0000000.8.R', '9.10.1', 'V4.62.210', 'fs20160805NSZ', 'APP_V3.3.0.20200606'];

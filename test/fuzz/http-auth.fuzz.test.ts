@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DigestError, chooseChallenge, computeDigestAuthorization, parseWwwAuthenticate } from '../../src/protocols/http-auth/index.js';
 import { headerValues, parseHttpResponseHead } from '../../src/protocols/http-message/index.js';
-import { listCaptures, readCapture, readCaptureText } from '../helpers/captures.js';
+import { listCaptures, readCapture, readCaptureText } from '../support/captures.js';
 import { FUZZ_TEST_TIMEOUT_MS, anyText, fuzz, textFrom, type Codec } from './fuzz-kit.js';
 
 /** Every real challenge we hold: recog's examples, the Axis headers, and the heads of the 401 and RTSP captures. */

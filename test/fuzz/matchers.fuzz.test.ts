@@ -6,9 +6,9 @@
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { findKnownVendor, matchModel, matchRealm, matchServerHeader, normaliseFirmware, normaliseVendor, resolveIdentity } from '../../src/fingerprint/matchers/index.js';
-import type { Evidence, EvidenceSource } from '../../src/core/device.js';
+import type { Evidence, EvidenceSource } from '../../src/model/device.js';
 import { parseWwwAuthenticate } from '../../src/protocols/http-auth/index.js';
-import { readCaptureText } from '../helpers/captures.js';
+import { readCaptureText } from '../support/captures.js';
 import { FUZZ_TEST_TIMEOUT_MS, anyText, checkCodec, fuzz, textFrom } from './fuzz-kit.js';
 
 const lines = (path: string): string[] => readCaptureText(path).split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));

@@ -6,7 +6,7 @@
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { parseMdnsService, type MdnsServiceInput } from '../../src/protocols/mdns/index.js';
-import { readCaptureText } from '../helpers/captures.js';
+import { readCaptureText } from '../support/captures.js';
 import { FUZZ_TEST_TIMEOUT_MS, anyText, fuzz, textFrom } from './fuzz-kit.js';
 
 const captured = JSON.parse(readCaptureText('axis/axis-M1065-LW-mdns-axis-video-tcp-parsed-ha.json')) as Record<string, unknown>;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { RtspError, parseRtspResponse, vendorFromRtspServer } from '../../src/protocols/rtsp/index.js';
-import { readCaptureText } from '../helpers/captures.js';
+import { readCaptureText } from '../support/captures.js';
 import { FUZZ_TEST_TIMEOUT_MS, anyText, captureSeeds, checkEveryTruncation, expectSeedsAccepted, fuzz, textFrom, textOrBytes, type Codec } from './fuzz-kit.js';
 
 const seeds = captureSeeds(['rtsp'], (name) => /(OPTIONS|DESCRIBE)/.test(name));

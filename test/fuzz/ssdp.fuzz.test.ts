@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SsdpDecodeError, extractSsdpFields, parseDeviceDescription, parseSsdpMessage, uuidFromUsn } from '../../src/protocols/ssdp/index.js';
-import { readCaptureText } from '../helpers/captures.js';
+import { readCaptureText } from '../support/captures.js';
 import { FUZZ_TEST_TIMEOUT_MS, anyText, captureSeeds, checkEveryTruncation, expectSeedsAccepted, fuzz, textOrBytes, type Codec } from './fuzz-kit.js';
 
 const datagrams = captureSeeds(['upnp'], (name) => name.endsWith('.txt'));

@@ -11,7 +11,7 @@ import {
   vendorFromScopes,
   type ProbeMatch,
 } from '../../src/protocols/ws-discovery/index.js';
-import { readCaptureText } from '../helpers/captures.js';
+import { readCaptureText } from '../support/captures.js';
 import { FUZZ_TEST_TIMEOUT_MS, anyText, captureSeeds, checkEveryTruncation, expectSeedsAccepted, fuzz, textFrom, textOrBytes, type Codec } from './fuzz-kit.js';
 
 const seeds = captureSeeds(['ws-discovery', 'synthetic-format-references'], (name) => /\.(xml|txt)$/.test(name) && !name.startsWith('hikvision-sadp'));

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUdpSocket } from '../../src/transport/udp.js';
-import type { Observation } from '../../src/core/device-registry.js';
+import type { Observation } from '../../src/scan/registry.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from '../../src/discovery/types.js';
 import { sadpChannel } from '../../src/discovery/sadp.js';
 import { dhipChannel } from '../../src/discovery/dhip.js';
@@ -24,8 +24,9 @@ import {
   type Responder,
   type ResponderDeviceInfo,
 } from '../../src/simulator/responders/index.js';
+import { testSubnet } from '../support/subnet.js';
 
-const SUBNET = '127.78.9';
+const SUBNET = testSubnet(9);
 const WAIT_MS = 300;
 
 const hikvision: ResponderDeviceInfo = {

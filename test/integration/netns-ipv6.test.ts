@@ -6,8 +6,8 @@
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../helpers/cli.js';
-import { collectChild, createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../helpers/netns.js';
+import { cliPath } from '../support/cli.js';
+import { collectChild, createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../support/netns.js';
 
 const reason = namespaceUnavailableReason();
 if (reason) console.warn(`\n!!! network namespaces unavailable (${reason}): the IPv6 dual-stack test is SKIPPED !!!\n`);

@@ -11,17 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../helpers/netns.js';
-import { cliPath, runCli } from '../helpers/cli.js';
+import { createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../support/netns.js';
+import { cliPath, runCli } from '../support/cli.js';
 import { defaultFleetProfiles, startFleet, type DeviceReport, type Fleet } from '../../src/simulator/fleet.js';
 import { loadProfile, type SimulatorProfile } from '../../src/simulator/profile.js';
-import { normaliseMac, type Device } from '../../src/core/device.js';
+import { normaliseMac, type Device } from '../../src/model/device.js';
 import type { ScanDocument } from '../../src/output/json.js';
+import { testSubnet } from '../support/subnet.js';
 
 const SUBNET = '198.18.7';
 /** The dual-homed devices' second prefix, on the same link. */
 const SECOND_SUBNET = '198.18.8';
-const LOOPBACK_SUBNET = '127.78.12';
+const LOOPBACK_SUBNET = testSubnet(12);
 const WAIT_MS = 2500;
 /** Two physical devices get a second address: one merged through SADP, one through SSDP (besides WS-Discovery). */
 const DUAL_HOMED = ['hikvision-ds-2cd2386g2-v5.7', 'axis-m1034-w'];

@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, DEFAULT_FLEET_PASSWORD, type Fleet } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
 import type { ScanDocument } from '../../src/output/json.js';
-import { scanWithLogin } from '../helpers/scan.js';
-import { startCollector, type Collector } from '../helpers/collector.js';
+import { scanWithLogin } from '../support/scan.js';
+import { startCollector, type Collector } from '../support/collector.js';
+import { testSubnet } from '../support/subnet.js';
 
-const SUBNET = '127.78.5';
+const SUBNET = testSubnet(5);
 const COLLECTOR = `${SUBNET}.200`;
 
 const scanFleet = (fleet: Fleet, ledgerPath: string): ReturnType<typeof scanWithLogin> =>

@@ -16,15 +16,15 @@ import { startFleet, DEFAULT_FLEET_PASSWORD, type Fleet } from '../../src/simula
 import { loadProfile, type SimulatorProfile } from '../../src/simulator/profile.js';
 import { loadSimulatorCertificate } from '../../src/simulator/tls.js';
 import type { SimulatedDevice } from '../../src/simulator/device.js';
-import { runScan, type ScanContext } from '../../src/core/scan.js';
-import { createLoginPhase } from '../../src/core/login-phase.js';
-import type { ScanEvent, PlannedLogin } from '../../src/core/events.js';
-import type { Device } from '../../src/core/device.js';
+import { createLoginPhase, runScan, type ScanContext } from '../../src/index.js';
+import type { ScanEvent, PlannedLogin } from '../../src/model/events.js';
+import type { Device } from '../../src/model/device.js';
 import { ScanDocumentBuilder, type ScanDocument } from '../../src/output/json.js';
 import { Secret } from '../../src/guard/secret.js';
 import { createHttpTransport, HttpTransportError } from '../../src/transport/http.js';
+import { testSubnet } from '../support/subnet.js';
 
-const SUBNET = '127.78.20';
+const SUBNET = testSubnet(20);
 const ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 
 if (!ROOT) {

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
-import { runScan } from '../../src/core/scan.js';
-import type { ScanEvent } from '../../src/core/events.js';
+import { runScan } from '../../src/index.js';
+import type { ScanEvent } from '../../src/model/events.js';
 import { ScanDocumentBuilder } from '../../src/output/json.js';
 import { findKnownVendor } from '../../src/fingerprint/matchers/index.js';
+import { testSubnet } from '../support/subnet.js';
 
 // Each integration test file owns a loopback /24 so files can run in parallel without sharing UDP 3702.
-const SUBNET = '127.78.1';
+const SUBNET = testSubnet(1);
 
 describe('anonymous scan of the simulated fleet (walking skeleton)', () => {
   let fleet: Fleet;

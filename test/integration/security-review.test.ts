@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanWithLogin } from '../helpers/scan.js';
+import { scanWithLogin } from '../support/scan.js';
 import { createHttpTransport } from '../../src/transport/http.js';
 import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
 import type { ScanDocument } from '../../src/output/json.js';
-import { startCollector, type Collector } from '../helpers/collector.js';
+import { startCollector, type Collector } from '../support/collector.js';
+import { testSubnet } from '../support/subnet.js';
 
-const SUBNET = '127.78.32';
+const SUBNET = testSubnet(32);
 const COLLECTOR = { address: `${SUBNET}.250`, port: 18_081 };
 const REDIRECTOR = `${SUBNET}.200`;
 

@@ -17,4 +17,4 @@ export {
 } from './resolve-identity.js';
 export { matchServerHeader, type ServerMatch } from './server-header.js';
 export type { HintConfidence } from './types.js';
-export { findKnownVendor, normaliseVendor } from './vendor.js';
+export { findKnownVendor, normaliseVendor } from '../../model/vendor.js';

@@ -3,10 +3,10 @@
  * the model ("DS-2CD2310FD-I"), middle = "IP Camera(C2183)", new = a hex id; Dahua "Login to <serial>" (newer
  * firmware: a hash); Axis "AXIS_<serial>" / "AXIS_WS_<serial>", where the Axis serial is the MAC.
  */
-import { normaliseMac } from '../../core/device.js';
+import { normaliseMac } from '../../model/device.js';
 import { matchModel } from './model.js';
 import { MAX_HINT_TEXT, type HintConfidence } from './types.js';
-import { findKnownVendor } from './vendor.js';
+import { findKnownVendor } from '../../model/vendor.js';
 
 export type RealmKind =
   | 'dahua-login-to'

@@ -4,13 +4,13 @@
  * scopes > mDNS/SSDP > anonymous hints (challenge realm, Server header, model numbering, device name). Disagreeing
  * values are all kept and reported as conflicts, never silently overwritten; each conclusion keeps its source.
  */
-import { normaliseMac, type Evidence, type EvidenceSource } from '../../core/device.js';
+import { normaliseMac, type Evidence, type EvidenceSource } from '../../model/device.js';
 import { normaliseFirmware } from './firmware.js';
 import { matchModel } from './model.js';
 import { matchRealm } from './realm.js';
 import { matchServerHeader } from './server-header.js';
 import { MAX_HINT_TEXT, type HintConfidence } from './types.js';
-import { findKnownVendor, normaliseVendor } from './vendor.js';
+import { findKnownVendor, normaliseVendor } from '../../model/vendor.js';
 
 export type IdentityField = 'vendor' | 'model' | 'firmware' | 'serial' | 'mac' | 'activated';
 

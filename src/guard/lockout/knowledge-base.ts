@@ -4,8 +4,8 @@
  * at import, so a bad edit fails the tests instead of producing a wrong policy at scan time.
  */
 import knowledgeBaseData from './knowledge-base.json' with { type: 'json' };
-import { OneknockError } from '../../core/errors.js';
-import type { LockoutScope } from '../../core/device.js';
+import { OneknockError } from '../../model/errors.js';
+import type { LockoutScope } from '../../model/device.js';
 import { parseFirmwareVersion, type FirmwareRange } from './firmware-version.js';
 
 export type LockoutConfidence = 'documented' | 'reported' | 'guess';

@@ -3,9 +3,9 @@
  * worst case (FIELD-NOTES §2: 3 attempts, per source IP, 30 min); a match that rests on something the device did
  * not tell us (Hikvision's hardware platform, a firmware build) is marked as a guess, with the reason.
  */
-import type { LockoutInfo, LockoutScope, LockState } from '../../core/device.js';
+import type { LockoutInfo, LockoutScope, LockState } from '../../model/device.js';
 import { normaliseFirmware } from '../../fingerprint/matchers/firmware.js';
-import { normaliseVendor } from '../../fingerprint/matchers/vendor.js';
+import { normaliseVendor } from '../../model/vendor.js';
 import { checkFirmwareRange, parseFirmwareVersion, type FirmwareRange } from './firmware-version.js';
 import { knowledgeBase, type KnowledgeBase, type LockoutConfidence, type LockoutRule, type PolicyPlaceholder } from './knowledge-base.js';
 
@@ -234,4 +234,9 @@ export function shortPolicy(info: LockoutInfo): string {
   const duration = info.lockSeconds === null ? '' : `/${formatLockDuration(info.lockSeconds)}`;
   const per = info.scope === 'source-ip' ? ' per IP' : info.scope === 'account' ? ' per account' : '';
   return `${tries}${duration}${per}`;
+}
+
+/** Unknown vendor or firmware: the knowledge base's worst case (3 attempts, per source IP, 30 min). */
+export function unknownLockout(): LockoutInfo {
+  return toLockoutInfo(lookupLockout({ vendor: null, model: null, firmware: null }));
 }

@@ -3,7 +3,7 @@
  * (`POST /axis-cgi/basicdeviceinfo.cgi`, getAllUnrestrictedProperties is anonymous from AXIS OS 8.40) and the
  * older `param.cgi` text format (`root.Brand.ProdNbr=M1065-LW`).
  */
-import { normaliseMac } from '../../core/device.js';
+import { normaliseMac } from '../../model/device.js';
 import { CodecError } from '../codec-error.js';
 
 export type AxisErrorCode = 'axis-too-large' | 'axis-malformed';

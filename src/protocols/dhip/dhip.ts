@@ -15,7 +15,7 @@
  * without any login, which is why this channel matters for S6 (do not knock an uninitialised Dahua).
  */
 import { isIPv4 } from 'node:net';
-import { normaliseMac } from '../../core/device.js';
+import { normaliseMac } from '../../model/device.js';
 import { CodecError } from '../codec-error.js';
 
 export type DhipErrorCode =

@@ -5,7 +5,7 @@
  * the wild (`http://www.hikvision.com/ver20/XMLSchema` and `http://www.isapi.org/ver20/XMLSchema`) and none at
  * all decode the same. Results are wire types: every field optional, absent when not sent.
  */
-import { normaliseMac } from '../../core/device.js';
+import { normaliseMac } from '../../model/device.js';
 import { XmlDecodeError, decodeXmlText, parseXml } from '../xml/parse-xml.js';
 import type { XmlElement } from '../xml/parse-xml.js';
 import { CodecError } from '../codec-error.js';

@@ -9,7 +9,7 @@
  * - `_onvif._tcp`, `_http._tcp`, `_rtsp._tcp`: names, ports and addresses; the same name rules apply.
  */
 import { isIP } from 'node:net';
-import { normaliseMac } from '../../core/device.js';
+import { normaliseMac } from '../../model/device.js';
 
 /** The subset of bonjour-service's Service (or Home Assistant's ZeroconfServiceInfo) that we read. */
 export interface MdnsServiceInput {

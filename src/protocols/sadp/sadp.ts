@@ -5,7 +5,7 @@
  * builder for them exists here.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { normaliseMac } from '../../core/device.js';
+import { normaliseMac } from '../../model/device.js';
 import { XmlDecodeError, decodeXmlText, escapeXml, parseXml } from '../xml/parse-xml.js';
 import type { XmlElement } from '../xml/parse-xml.js';
 import { CodecError } from '../codec-error.js';

@@ -13,7 +13,7 @@
  *    B8:A4:4F / E8:27:25, Pelco 00:04:7D, Hikvision OUIs seen in captures). A random node hits a given OUI once
  *    in 16.7 million, and the vendor must agree too.
  */
-import { normaliseMac } from '../../core/device.js';
+import { normaliseMac } from '../../model/device.js';
 
 const UUID = /^(?:urn:)?(?:uuid:)?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i;
 const HISILICON_PREFIX = '2419d68a-2dd2-21b2-a205';

@@ -5,8 +5,8 @@
  * and `acc/mfr/…` (FLIR, Avigilon ACC), `avigilon/mac/…`, `type/manufacturer/…` (Foscam), `mfr/…`, `firmware/…`
  * (Tiandy). Non-ONVIF scopes (dvtel://…, urn:schemas-pelco-com:…) are kept in `other`.
  */
-import { normaliseMac } from '../../core/device.js';
-import { findKnownVendor, normaliseVendor } from '../../fingerprint/matchers/vendor.js';
+import { normaliseMac } from '../../model/device.js';
+import { findKnownVendor, normaliseVendor } from '../../model/vendor.js';
 
 export interface ScopeInfo {
   /** hardware/<model> (or Model/<model> from devices that use that key instead). */

@@ -17,7 +17,7 @@
  */
 import { createRequire } from 'node:module';
 import { isIPv4 } from 'node:net';
-import { normaliseMac } from '../../core/device.js';
+import { normaliseMac } from '../../model/device.js';
 import type { UdpEndpoint, UdpMessage } from '../../transport/udp.js';
 import { openResponderEndpoint } from './udp-responder.js';
 import { looksCredentialed, type Responder, type ResponderDeviceInfo, type ResponderOptions } from './types.js';

@@ -4,7 +4,7 @@
  * device's own HTTP server: SimulatedDevice mounts `ssdpDescriptionXml` at SSDP_DESCRIPTION_PATH.
  */
 import { isIPv6 } from 'node:net';
-import { normaliseMac } from '../../core/device.js';
+import { normaliseMac } from '../../model/device.js';
 import { parseSsdpMessage, type SsdpMessage } from '../../protocols/ssdp/index.js';
 import { escapeXml } from '../../protocols/xml/parse-xml.js';
 import { loadCapture, setElementText } from '../templates.js';

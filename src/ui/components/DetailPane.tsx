@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { Device } from '../../core/device.js';
+import type { Device } from '../../model/device.js';
 import type { AttemptView } from '../../guard/ledger.js';
 
 export function DetailPane({ device, history }: { device: Device; history: AttemptView[] }): React.ReactElement {

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { Device } from '../../core/device.js';
+import type { Device } from '../../model/device.js';
 import { cellTextFor, columnsFor, deviceState, fit, lockoutRisk } from '../format.js';
 
 const RISK_COLOUR = { high: 'red', medium: 'yellow', low: 'green', unknown: 'magenta' } as const;

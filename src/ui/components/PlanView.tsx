@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { PlannedLogin } from '../../core/events.js';
+import type { PlannedLogin } from '../../model/events.js';
 
 export function PlanView({ plan }: { plan: PlannedLogin[] }): React.ReactElement {
   const attempts = plan.filter((p) => p.action === 'attempt');

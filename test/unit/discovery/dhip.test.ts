@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readCapture } from '../../helpers/captures.js';
+import { readCapture } from '../../support/captures.js';
 import { DHIP_BROADCAST, DHIP_GROUP, DHIP_PORT, dhipChannel } from '../../../src/discovery/dhip.js';
 import { DHIP_DISCOVER_BODY, decodeDhipFrame, encodeDhipFrame } from '../../../src/protocols/dhip/index.js';
-import type { Evidence } from '../../../src/core/device.js';
-import { FakeUdp, createRecordingContext } from './fake-udp.js';
+import type { Evidence } from '../../../src/model/device.js';
+import { FakeUdp, createRecordingContext } from '../../support/fake-udp.js';
 
 const DAHUA_BODY = 'dahua-dhip/dahua-IPC-HDW5421S-phenomite.body.json';
 const LOREX_BODY = 'dahua-dhip/lorex-W461ASC-rapid7.body.json';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readCaptureText } from '../../helpers/captures.js';
+import { readCaptureText } from '../../support/captures.js';
 import { MDNS_SERVICE_TYPES, createMdnsChannel, type MdnsBrowseSession, type MdnsService, type MdnsSessionOptions } from '../../../src/discovery/mdns.js';
-import type { Evidence } from '../../../src/core/device.js';
-import { FakeUdp, createRecordingContext } from './fake-udp.js';
+import type { Evidence } from '../../../src/model/device.js';
+import { FakeUdp, createRecordingContext } from '../../support/fake-udp.js';
 
 const AXIS_HA = 'axis/axis-M1065-LW-mdns-axis-video-tcp-parsed-ha.json';
 const ETH0 = { name: 'eth0', address: '192.0.2.1', family: 'IPv4' as const };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readCapture } from '../../helpers/captures.js';
+import { readCapture } from '../../support/captures.js';
 import { SADP_GROUP, SADP_PORT, sadpChannel } from '../../../src/discovery/sadp.js';
 import { buildSadpInquiry } from '../../../src/protocols/sadp/index.js';
-import type { Evidence } from '../../../src/core/device.js';
-import { FakeUdp, createRecordingContext } from './fake-udp.js';
+import type { Evidence } from '../../../src/model/device.js';
+import { FakeUdp, createRecordingContext } from '../../support/fake-udp.js';
 
 const UUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const CAMERA_2385 = 'hikvision/hikvision-DS-2CD2385G1-I-V5.6.2-sadp-probematch.xml';

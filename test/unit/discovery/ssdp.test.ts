@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readCapture, readCaptureText } from '../../helpers/captures.js';
+import { readCapture, readCaptureText } from '../../support/captures.js';
 import { DESCRIPTION_MAX_BYTES, DESCRIPTION_TIMEOUT_MS, SSDP_GROUP, SSDP_PORT, createSsdpChannel } from '../../../src/discovery/ssdp.js';
 import { HttpTransportError, type HttpRequest, type HttpResponse, type HttpTransport } from '../../../src/transport/http.js';
-import type { Evidence } from '../../../src/core/device.js';
-import { FakeUdp, createRecordingContext } from './fake-udp.js';
+import type { Evidence } from '../../../src/model/device.js';
+import { FakeUdp, createRecordingContext } from '../../support/fake-udp.js';
 
 const M1014_RESPONSE = 'upnp/axis-M1014-ssdp-MSEARCH-200-response-axis-discovery-ssdp-js.txt';
 const M1014_LOCATION = 'http://192.168.1.102:45895/rootdesc1.xml';

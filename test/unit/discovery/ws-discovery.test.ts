@@ -3,10 +3,10 @@
  * and one host must not be able to report hundreds of devices.
  */
 import { describe, expect, it } from 'vitest';
-import { readCaptureText } from '../../helpers/captures.js';
+import { readCaptureText } from '../../support/captures.js';
 import { WS_DISCOVERY_PORT, wsDiscoveryChannel } from '../../../src/discovery/ws-discovery.js';
 import { MAX_DATAGRAMS_PER_SOURCE, MAX_DEVICES_PER_SOURCE } from '../../../src/discovery/udp-probe.js';
-import { FakeUdp, createRecordingContext } from './fake-udp.js';
+import { FakeUdp, createRecordingContext } from '../../support/fake-udp.js';
 
 const AXIS = readCaptureText('ws-discovery/axis-M1034-W-probematch-kupnp.xml');
 const AXIS_UUID = '08a6f3cd-312c-4810-837e-fb2859be05bb';

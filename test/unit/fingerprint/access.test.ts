@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { readCaptureText } from '../../helpers/captures.js';
+import { readCaptureText } from '../../support/captures.js';
 import { deviceAccess } from '../../../src/fingerprint/fingerprint.js';
 import { httpsBaseUrl, probeHttpsCertificate } from '../../../src/fingerprint/https-probe.js';
 import { schemeFromChallenges, toOfferedChallenges } from '../../../src/fingerprint/onvif-probe.js';

@@ -1,8 +1,9 @@
 /** Where fingerprintDevice sends its RTSP and HTTPS probes, with fake transports (nothing leaves the process). */
 import { describe, expect, it } from 'vitest';
-import { readCapture } from '../../helpers/captures.js';
-import { DeviceRegistry, type Observation } from '../../../src/core/device-registry.js';
-import { fingerprintDevice, refreshIdentity, type FingerprintState } from '../../../src/fingerprint/fingerprint.js';
+import { readCapture } from '../../support/captures.js';
+import { DeviceRegistry, type Observation } from '../../../src/scan/registry.js';
+import { fingerprintDevice, type FingerprintState } from '../../../src/fingerprint/fingerprint.js';
+import { refreshIdentity } from '../../../src/scan/identity.js';
 import { HttpTransportError, type HttpRequest, type HttpResponse, type HttpTransport } from '../../../src/transport/http.js';
 import { RtspTransportError, type RtspRequest, type RtspTransport } from '../../../src/transport/rtsp.js';
 

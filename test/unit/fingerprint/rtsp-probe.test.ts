@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { listCaptures, readCapture, readCaptureText } from '../../helpers/captures.js';
+import { listCaptures, readCapture, readCaptureText } from '../../support/captures.js';
 import { probeRtsp, rtspDescribePath, rtspUrl, MAX_RTSP_READ_BYTES } from '../../../src/fingerprint/rtsp-probe.js';
 import type { ProbeContext } from '../../../src/fingerprint/onvif-probe.js';
 import { RtspTransportError, type RtspRawResponse, type RtspRequest, type RtspTransport } from '../../../src/transport/rtsp.js';

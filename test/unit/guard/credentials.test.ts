@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { credentialsFor, loadCredentialsFile, parseCredentialsCsv, passwordFromEnv, passwordFromStdin } from '../../../src/guard/credentials.js';
 import { Secret } from '../../../src/guard/secret.js';
-import type { Device } from '../../../src/core/device.js';
-import { unknownLockout } from '../../../src/core/lockout-default.js';
+import type { Device } from '../../../src/model/device.js';
+import { unknownLockout } from '../../../src/guard/lockout/lookup.js';
 
 const device = (over: Partial<Device>): Device => ({
   id: 'ip:192.0.2.1', addresses: ['192.0.2.1'], mac: null, serial: null, vendor: null, model: null, firmware: null, activated: null,

@@ -3,9 +3,9 @@ import { planLogin, identityKeys, type PlanInput } from '../../../src/guard/plan
 import { parseLedger } from '../../../src/guard/ledger.js';
 import { Secret } from '../../../src/guard/secret.js';
 import type { CredentialBook } from '../../../src/guard/credentials.js';
-import type { Device } from '../../../src/core/device.js';
+import type { Device } from '../../../src/model/device.js';
 import type { ServiceAccess } from '../../../src/fingerprint/types.js';
-import { unknownLockout } from '../../../src/core/lockout-default.js';
+import { unknownLockout } from '../../../src/guard/lockout/lookup.js';
 
 const device = (over: Partial<Device> = {}): Device => ({
   id: 'mac:58:50:ed:1f:e3:85', addresses: ['192.0.2.40'], mac: '58:50:ed:1f:e3:85', serial: 'SN1', vendor: 'Hikvision', model: 'DS-2CD2385G1-I', firmware: 'V5.6.2 build 190701',

@@ -1,7 +1,7 @@
 /** The RTSP transport against tiny TCP peers on 127.0.0.1 that answer well, slowly, too much, or not at all. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readCapture } from '../../helpers/captures.js';
+import { readCapture } from '../../support/captures.js';
 import { createRtspTransport, RtspTransportError } from '../../../src/transport/rtsp.js';
 import { buildRtspRequest, parseRtspResponse } from '../../../src/protocols/rtsp/index.js';
 

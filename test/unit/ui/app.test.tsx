@@ -3,10 +3,10 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../src/ui/App.js';
 import type { UiSession } from '../../../src/ui/session.js';
-import type { Device } from '../../../src/core/device.js';
-import type { PlannedLogin, ScanEvent } from '../../../src/core/events.js';
+import type { Device } from '../../../src/model/device.js';
+import type { PlannedLogin, ScanEvent } from '../../../src/model/events.js';
 import type { CredentialBook } from '../../../src/guard/credentials.js';
-import { unknownLockout } from '../../../src/core/lockout-default.js';
+import { unknownLockout } from '../../../src/guard/lockout/lookup.js';
 
 const at = '2026-11-24T10:00:00.000Z';
 const device = (id: string, address: string, model: string, over: Partial<Device> = {}): Device => ({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, reduce, type UiState } from '../../../src/ui/state.js';
-import type { Device } from '../../../src/core/device.js';
-import type { ScanEvent } from '../../../src/core/events.js';
-import { unknownLockout } from '../../../src/core/lockout-default.js';
+import type { Device } from '../../../src/model/device.js';
+import type { ScanEvent } from '../../../src/model/events.js';
+import { unknownLockout } from '../../../src/guard/lockout/lookup.js';
 import { columnsFor, cellText, lockoutRisk } from '../../../src/ui/format.js';
 
 const device = (id: string, address: string, over: Partial<Device> = {}): Device => ({

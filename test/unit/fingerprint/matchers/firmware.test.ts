@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseFirmware } from '../../../../src/fingerprint/matchers/firmware.js';
-import { listCaptures, readCaptureText } from '../../../helpers/captures.js';
+import { listCaptures, readCaptureText } from '../../../support/captures.js';
 
 describe('normaliseFirmware on captured firmware strings', () => {
   it('SADP SoftwareVersion of every Hikvision capture: the glued build gets its space', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchModel } from '../../../../src/fingerprint/matchers/model.js';
-import { listCaptures, readCaptureText } from '../../../helpers/captures.js';
+import { listCaptures, readCaptureText } from '../../../support/captures.js';
 
 function extractAll(file: string, pattern: RegExp): string[] {
   return [...readCaptureText(file).matchAll(pattern)].map((m) => m[1] ?? '');

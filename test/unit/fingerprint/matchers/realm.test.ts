@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchRealm, type RealmMatch } from '../../../../src/fingerprint/matchers/realm.js';
-import { listCaptures, readCaptureText } from '../../../helpers/captures.js';
+import { listCaptures, readCaptureText } from '../../../support/captures.js';
 
 /**
  * Realms from challenge header values. A local regex on purpose: the real WWW-Authenticate parser is someone

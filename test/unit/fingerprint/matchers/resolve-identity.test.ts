@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Evidence, EvidenceSource } from '../../../../src/core/device.js';
+import type { Evidence, EvidenceSource } from '../../../../src/model/device.js';
 import { resolveIdentity } from '../../../../src/fingerprint/matchers/resolve-identity.js';
-import { readCaptureText } from '../../../helpers/captures.js';
+import { readCaptureText } from '../../../support/captures.js';
 
 function tag(file: string, name: string): string {
   const value = new RegExp(`<(?:\\w+:)?${name}>([^<]*)<`).exec(readCaptureText(file))?.[1];

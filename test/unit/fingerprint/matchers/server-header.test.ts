@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchServerHeader, type ServerMatch } from '../../../../src/fingerprint/matchers/server-header.js';
-import { listCaptures, readCaptureText } from '../../../helpers/captures.js';
+import { listCaptures, readCaptureText } from '../../../support/captures.js';
 
 function exampleValues(file: string): string[] {
   return readCaptureText(file)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkFirmwareRange, compareFirmware, parseFirmwareVersion, type FirmwareVersion } from '../../../../src/guard/lockout/firmware-version.js';
-import { readCaptureText } from '../../../helpers/captures.js';
+import { readCaptureText } from '../../../support/captures.js';
 
 /** The first capture group of a pattern in a capture file; fails the test when the capture does not contain it. */
 function extract(file: string, pattern: RegExp): string {

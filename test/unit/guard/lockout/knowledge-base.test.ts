@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import knowledgeBaseJson from '../../../../src/guard/lockout/knowledge-base.json' with { type: 'json' };
 import { KnowledgeBaseError, knowledgeBase, parseKnowledgeBase } from '../../../../src/guard/lockout/knowledge-base.js';
-import { normaliseVendor } from '../../../../src/fingerprint/matchers/vendor.js';
+import { normaliseVendor } from '../../../../src/model/vendor.js';
 
 /** Milestone KB 000002183, Hikvision table, row by row (FIELD-NOTES §2). */
 const MILESTONE_ROWS = [

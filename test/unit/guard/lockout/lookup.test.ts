@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import knowledgeBaseJson from '../../../../src/guard/lockout/knowledge-base.json' with { type: 'json' };
 import { knowledgeBase, parseKnowledgeBase } from '../../../../src/guard/lockout/knowledge-base.js';
 import { formatLockDuration, lookupLockout, shortPolicy, toLockoutInfo } from '../../../../src/guard/lockout/lookup.js';
-import { capturesDir, readCaptureText } from '../../../helpers/captures.js';
+import { capturesDir, readCaptureText } from '../../../support/captures.js';
 
 const ILLEGAL_LOGIN_LOCK = 'Configuration > Advanced configuration > Security > Security services > Illegal Login Lock';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { readCapture, readCaptureText } from '../../../support/captures.js';
 import {
   AxisDecodeError,
   MAX_AXIS_JSON_BYTES,

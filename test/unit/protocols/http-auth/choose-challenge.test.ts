@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { readCapture, readCaptureText } from '../../../support/captures.js';
 import { chooseChallenge } from '../../../../src/protocols/http-auth/choose-challenge.js';
 import type { ChallengeChoice } from '../../../../src/protocols/http-auth/choose-challenge.js';
 import { parseWwwAuthenticate } from '../../../../src/protocols/http-auth/www-authenticate.js';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readCapture } from '../../../helpers/captures.js';
+import { readCapture } from '../../../support/captures.js';
 import { parseWwwAuthenticate } from '../../../../src/protocols/http-auth/www-authenticate.js';
 import type { Challenge } from '../../../../src/protocols/http-auth/www-authenticate.js';
 import { DigestError, SUPPORTED_DIGEST_ALGORITHMS, computeDigestAuthorization } from '../../../../src/protocols/http-auth/digest.js';

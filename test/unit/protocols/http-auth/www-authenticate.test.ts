@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { listCaptures, readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { listCaptures, readCapture, readCaptureText } from '../../../support/captures.js';
 import { MAX_HEADER_CHARS, parseWwwAuthenticate } from '../../../../src/protocols/http-auth/www-authenticate.js';
 import type { Challenge } from '../../../../src/protocols/http-auth/www-authenticate.js';
 import { headerValues, parseHttpResponseHead } from '../../../../src/protocols/http-message/http-message.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { readCapture, readCaptureText } from '../../../support/captures.js';
 import { HttpMessageDecodeError, MAX_HEAD_BYTES, headerValues, parseHttpResponseHead } from '../../../../src/protocols/http-message/http-message.js';
 
 function decodeErrorOf(input: string | Uint8Array): HttpMessageDecodeError {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, it, expect } from 'vitest';
-import { readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { readCapture, readCaptureText } from '../../../support/captures.js';
 import { parseMdnsService } from '../../../../src/protocols/mdns/mdns-service.js';
 
 interface DecodedRecord {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { readCapture, readCaptureText } from '../../../support/captures.js';
 import { parseOnvifAuthFault, parseSoapFault } from '../../../../src/protocols/onvif/index.js';
 import type { SoapFault } from '../../../../src/protocols/onvif/index.js';
 

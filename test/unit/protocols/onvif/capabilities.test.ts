@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { thrownBy } from '../../../helpers/errors.js';
-import { listCaptures, readCapture } from '../../../helpers/captures.js';
+import { thrownBy } from '../../../support/errors.js';
+import { listCaptures, readCapture } from '../../../support/captures.js';
 import { OnvifDecodeError, parseCapabilities, parseServices } from '../../../../src/protocols/onvif/index.js';
 
 const dir = 'onvif-device';

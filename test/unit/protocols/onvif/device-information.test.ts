@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { thrownBy } from '../../../helpers/errors.js';
-import { listCaptures, readCapture } from '../../../helpers/captures.js';
+import { thrownBy } from '../../../support/errors.js';
+import { listCaptures, readCapture } from '../../../support/captures.js';
 import { OnvifDecodeError, parseDeviceInformation, parseOnvifAuthFault } from '../../../../src/protocols/onvif/index.js';
 import type { OnvifDeviceInformation } from '../../../../src/protocols/onvif/index.js';
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { thrownBy } from '../../../helpers/errors.js';
-import { listCaptures, readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { thrownBy } from '../../../support/errors.js';
+import { listCaptures, readCapture, readCaptureText } from '../../../support/captures.js';
 import { childElement, findElement, parseXml, textOf } from '../../../../src/protocols/xml/parse-xml.js';
 import {
   OnvifDecodeError,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { listCaptures, readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { listCaptures, readCapture, readCaptureText } from '../../../support/captures.js';
 import {
   MAX_SADP_BYTES,
   SadpDecodeError,

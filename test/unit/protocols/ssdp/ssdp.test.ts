@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { normaliseMac } from '../../../../src/core/device.js';
-import { listCaptures, readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { normaliseMac } from '../../../../src/model/device.js';
+import { listCaptures, readCapture, readCaptureText } from '../../../support/captures.js';
 import {
   MAX_SSDP_BYTES,
   MAX_SSDP_HEADERS,

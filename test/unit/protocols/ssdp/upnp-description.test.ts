@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { listCaptures, readCapture } from '../../../helpers/captures.js';
+import { listCaptures, readCapture } from '../../../support/captures.js';
 import { SsdpDecodeError } from '../../../../src/protocols/ssdp/ssdp.js';
 import { MAX_DESCRIPTION_BYTES, parseDeviceDescription } from '../../../../src/protocols/ssdp/upnp-description.js';
 

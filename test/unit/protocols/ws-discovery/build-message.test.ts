@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readCapture } from '../../../helpers/captures.js';
+import { readCapture } from '../../../support/captures.js';
 import { childElement, findElement, parseXml, textOf } from '../../../../src/protocols/xml/parse-xml.js';
 import {
   ONVIF_NETWORK_NAMESPACE,

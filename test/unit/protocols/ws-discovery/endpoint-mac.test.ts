@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { readCapture, readCaptureText } from '../../../support/captures.js';
 import { macFromEndpointUuid, parseDiscoveryMessage, parseScopes } from '../../../../src/protocols/ws-discovery/index.js';
 import type { ProbeMatch } from '../../../../src/protocols/ws-discovery/index.js';
 

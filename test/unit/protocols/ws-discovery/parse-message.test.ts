@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { listCaptures, readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { listCaptures, readCapture, readCaptureText } from '../../../support/captures.js';
 import { MAX_DISCOVERY_BYTES, WsDiscoveryDecodeError, parseDiscoveryMessage } from '../../../../src/protocols/ws-discovery/index.js';
 import type { DiscoveryMessage, ProbeMatch } from '../../../../src/protocols/ws-discovery/index.js';
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { readCapture, readCaptureText } from '../../../helpers/captures.js';
+import { readCapture, readCaptureText } from '../../../support/captures.js';
 import { decodeXmlText, findElements, parseXml } from '../../../../src/protocols/xml/parse-xml.js';
-import { findKnownVendor, normaliseVendor } from '../../../../src/fingerprint/matchers/vendor.js';
+import { findKnownVendor, normaliseVendor } from '../../../../src/model/vendor.js';
 import { decodeScopeValue, parseDiscoveryMessage, parseScopes, vendorFromScopes } from '../../../../src/protocols/ws-discovery/index.js';
 
 function scopesOf(file: string): string[] {

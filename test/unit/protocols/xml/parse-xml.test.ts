@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XmlDecodeError, parseXml } from '../../../../src/protocols/xml/parse-xml.js';
-import { readCapture } from '../../../helpers/captures.js';
+import { readCapture } from '../../../support/captures.js';
 
 function decodeError(input: string | Uint8Array): XmlDecodeError {
   try {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { readCapture, readCaptureText } from '../../../helpers/captures.js';
-import { FakeUdp } from '../../discovery/fake-udp.js';
+import { readCapture, readCaptureText } from '../../../support/captures.js';
+import { FakeUdp } from '../../../support/fake-udp.js';
 import {
   MDNS_GROUP,
   MDNS_PORT,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readCapture } from '../../../helpers/captures.js';
-import { FakeUdp } from '../../discovery/fake-udp.js';
+import { readCapture } from '../../../support/captures.js';
+import { FakeUdp } from '../../../support/fake-udp.js';
 import {
   DHIP_GROUP,
   DHIP_PORT,

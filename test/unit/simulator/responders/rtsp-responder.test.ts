@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listCaptures, readCaptureText } from '../../../helpers/captures.js';
+import { listCaptures, readCaptureText } from '../../../support/captures.js';
 import {
   DEFAULT_RTSP_DESCRIBE_TEMPLATE,
   DEFAULT_RTSP_OPTIONS_TEMPLATE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceRegistry } from '../../../src/core/device-registry.js';
+import { DeviceRegistry } from '../../../src/scan/registry.js';
 
 describe('one record per physical device', () => {
   it('merges observations by MAC across channels and addresses (dual-homed), and lists both addresses', () => {

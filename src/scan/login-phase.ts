@@ -3,10 +3,10 @@
  * one attempt per planned device under the ledger's exclusive lock.
  */
 import { randomBytes } from 'node:crypto';
-import type { ScanContext } from './scan.js';
-import type { PlannedLogin } from './events.js';
-import { addEvidence } from './device-registry.js';
-import { refreshIdentity } from '../fingerprint/fingerprint.js';
+import type { ScanContext } from './run-scan.js';
+import type { LoginOutcome, PlannedLogin } from '../model/events.js';
+import { addEvidence } from './registry.js';
+import { refreshIdentity } from './identity.js';
 import { identityKeys, planLogins, type LoginPlanItem } from '../guard/planner.js';
 import { Ledger, blockingAttempt } from '../guard/ledger.js';
 import type { CredentialBook } from '../guard/credentials.js';
@@ -26,7 +26,7 @@ export interface LoginPhaseOptions {
   only?: string[];
 }
 
-export type ConfirmationOutcome = 'confirmed' | 'declined' | 'dry-run' | 'nothing-to-do';
+export type ConfirmationOutcome = LoginOutcome;
 
 export function toPlannedLogin(item: LoginPlanItem): PlannedLogin {
   return {

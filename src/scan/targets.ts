@@ -3,7 +3,7 @@
  * Pure; a bad spec is a UsageError (exit 2) whose message says what is accepted.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 
 export const MAX_TARGETS_PER_SPEC = 65_536;
 

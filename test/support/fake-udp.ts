@@ -2,9 +2,9 @@
  * A UdpSocketFactory with no sockets: it records what was opened and sent, and lets a test play the network by
  * delivering datagrams to a socket's handlers (STYLE.md §6: inject the transport, never mock node:dgram).
  */
-import type { Observation } from '../../../src/core/device-registry.js';
-import type { DiscoveryContext, MulticastInterface } from '../../../src/discovery/types.js';
-import type { UdpEndpoint, UdpMessage, UdpOpenOptions, UdpSocketFactory } from '../../../src/transport/udp.js';
+import type { Observation } from '../../src/scan/registry.js';
+import type { DiscoveryContext, MulticastInterface } from '../../src/discovery/types.js';
+import type { UdpEndpoint, UdpMessage, UdpOpenOptions, UdpSocketFactory } from '../../src/transport/udp.js';
 
 export interface SentDatagram {
   socket: FakeSocket;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expandTarget, expandTargets } from '../../../src/core/targets.js';
-import { UsageError } from '../../../src/core/errors.js';
+import { expandTarget, expandTargets } from '../../../src/scan/targets.js';
+import { UsageError } from '../../../src/model/errors.js';
 
 describe('--target specs', () => {
   it('accepts single IPv4 and IPv6 addresses (bracketed too)', () => {

@@ -3,30 +3,13 @@
  * and by address for observations that carry no identity of their own. Conflicting evidence is kept with its
  * source (resolved later, never overwritten).
  */
-import { deviceIdOf, normaliseMac, type Device, type DiscoveryChannel, type Evidence, type OnvifInfo } from './device.js';
-import { unknownLockout } from './lockout-default.js';
+import { deviceIdOf, normaliseMac, type Device, type OnvifInfo } from '../model/device.js';
+import { addEvidence, type DeviceRecord, type Observation } from '../model/record.js';
 
-export interface Observation {
-  channel: DiscoveryChannel;
-  /** The address the answer came from (the responder). */
-  address: string;
-  mac?: string | null;
-  serial?: string | null;
-  /** Endpoint reference, e.g. urn:uuid:… */
-  endpoint?: string | null;
-  evidence?: Evidence[];
-  onvif?: { xaddrs: string[]; scopes: string[] };
-  /** Ports learned for this address (http, https, rtsp…). */
-  ports?: Record<string, number>;
-}
+export { addEvidence, type DeviceRecord, type Observation };
+import { unknownLockout } from '../guard/lockout/lookup.js';
 
-export interface DeviceRecord {
-  /** Internal key, stable for the life of the scan even when the public id improves. */
-  key: number;
-  device: Device;
-  endpoints: Set<string>;
-  ports: Record<string, number>;
-}
+
 
 export interface ObserveResult {
   record: DeviceRecord;
@@ -164,10 +147,6 @@ export class DeviceRegistry {
   }
 }
 
-export function addEvidence(device: Device, item: Evidence): void {
-  const exists = device.evidence.some((e) => e.source === item.source && e.field === item.field && e.value === item.value && !!e.verified === !!item.verified);
-  if (!exists) device.evidence.push(item);
-}
 
 function mergeOnvif(current: OnvifInfo | null, next: { xaddrs: string[]; scopes: string[] }): OnvifInfo {
   const merged: OnvifInfo = current ?? { xaddrs: [], scopes: [], clockOffsetMs: null };

@@ -26,11 +26,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { openUdpSocket, type UdpEndpoint, type UdpMessage, type UdpSocketFactory } from '../transport/udp.js';
-import { buildProbeMatches } from '../protocols/ws-discovery/index.js';
-import { buildSadpProbeMatch, parseSadpMessage } from '../protocols/sadp/index.js';
-import { encodeDhipFrame, parseDhipMessage } from '../protocols/dhip/index.js';
-import { buildDeviceInfoBody } from './responders/dhip-responder.js';
+import { openUdpSocket, type UdpEndpoint, type UdpMessage, type UdpSocketFactory } from '../../src/transport/udp.js';
+import { buildProbeMatches } from '../../src/protocols/ws-discovery/index.js';
+import { buildSadpProbeMatch, parseSadpMessage } from '../../src/protocols/sadp/index.js';
+import { encodeDhipFrame, parseDhipMessage } from '../../src/protocols/dhip/index.js';
+import { buildDeviceInfoBody } from '../../src/simulator/responders/dhip-responder.js';
 
 export type HostileKind =
   | 'garbage'

@@ -3,12 +3,12 @@
  * with what it promises (the scanner-side consequences are in test/integration/hostile.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOSTILE_UDP_KINDS, startHostileResponders, type HostileKind, type HostileResponders } from '../../../src/simulator/hostile.js';
+import { HOSTILE_UDP_KINDS, startHostileResponders, type HostileKind, type HostileResponders } from '../../support/hostile.js';
 import { buildProbe } from '../../../src/protocols/ws-discovery/index.js';
 import { buildSadpInquiry, parseSadpMessage, SadpDecodeError } from '../../../src/protocols/sadp/index.js';
 import { buildDhipDiscover, DhipDecodeError, parseDhipMessage } from '../../../src/protocols/dhip/index.js';
 import { parseDiscoveryMessage, WsDiscoveryDecodeError } from '../../../src/protocols/ws-discovery/index.js';
-import { FakeUdp } from '../discovery/fake-udp.js';
+import { FakeUdp } from '../../support/fake-udp.js';
 
 const SCANNER = '192.0.2.1';
 const COLLECTOR = { address: '192.0.2.250', port: 8080 };

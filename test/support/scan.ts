@@ -1,9 +1,5 @@
 /** Run the scan with its login phase in-process, as the CLI does with --yes, and fold the events into the document. */
-import { runScan } from '../../src/core/scan.js';
-import { createLoginPhase } from '../../src/core/login-phase.js';
-import type { ScanEvent } from '../../src/core/events.js';
-import { ScanDocumentBuilder, type ScanDocument } from '../../src/output/json.js';
-import { Secret } from '../../src/guard/secret.js';
+import { runScan, ScanDocumentBuilder, Secret, type ScanDocument, type ScanEvent } from '../../src/index.js';
 import { DEFAULT_FLEET_PASSWORD } from '../../src/simulator/fleet.js';
 
 export interface ScanWithLoginOptions {
@@ -17,12 +13,6 @@ export interface ScanWithLoginOptions {
 }
 
 export async function scanWithLogin(options: ScanWithLoginOptions): Promise<{ document: ScanDocument; events: ScanEvent[] }> {
-  const phase = createLoginPhase({
-    book: { defaultSet: { username: 'admin', password: new Secret(options.password ?? DEFAULT_FLEET_PASSWORD), origin: 'test' }, entries: [] },
-    ledgerPath: options.ledgerPath,
-    dryRun: false,
-    confirm: options.confirm ?? (async () => true),
-  });
   const builder = new ScanDocumentBuilder();
   const events: ScanEvent[] = [];
   for await (const event of runScan({
@@ -31,7 +21,12 @@ export async function scanWithLogin(options: ScanWithLoginOptions): Promise<{ do
     waitMs: options.waitMs,
     timeoutMs: options.timeoutMs,
     concurrency: options.concurrency ?? 16,
-    afterFingerprint: async (context) => void (await phase.run(context)),
+    login: {
+      book: { defaultSet: { username: 'admin', password: new Secret(options.password ?? DEFAULT_FLEET_PASSWORD), origin: 'test' }, entries: [] },
+      ledgerPath: options.ledgerPath,
+      dryRun: false,
+      confirm: options.confirm ?? (async () => true),
+    },
   })) {
     builder.add(event);
     events.push(event);

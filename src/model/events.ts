@@ -70,6 +70,13 @@ export interface DoneEvent {
   devices: number;
   loginsAttempted: number;
   loginsSucceeded: number;
+  /**
+   * What became of the login phase, when one ran (extension): `confirmed` (attempts sent), `declined` (the
+   * confirmation said no: exit 4), `dry-run` (plan only), `nothing-to-do` (every device skipped).
+   */
+  loginOutcome?: LoginOutcome;
 }
+
+export type LoginOutcome = 'confirmed' | 'declined' | 'dry-run' | 'nothing-to-do';
 
 export type ScanEvent = DeviceEvent | LoginEvent | WarningEvent | PhaseEvent | PlanEvent | DoneEvent;

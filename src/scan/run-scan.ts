@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpSocketFactory } from '../transport/udp.js';
 import { createHttpTransport, type HttpTransport } from '../transport/http.js';
-import { DeviceRegistry, addEvidence, type DeviceRecord, type Observation } from './device-registry.js';
-import type { ScanEvent } from './events.js';
+import { DeviceRegistry, addEvidence, type DeviceRecord, type Observation } from './registry.js';
+import type { ScanEvent } from '../model/events.js';
 import { AsyncQueue, Limiter } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext, MulticastInterface } from '../discovery/types.js';
 import { wsDiscoveryChannel } from '../discovery/ws-discovery.js';
@@ -14,7 +14,9 @@ import { sadpChannel } from '../discovery/sadp.js';
 import { dhipChannel } from '../discovery/dhip.js';
 import { ssdpChannel } from '../discovery/ssdp.js';
 import { mdnsChannel } from '../discovery/mdns.js';
-import { fingerprintDevice, refreshIdentity, type FingerprintState } from '../fingerprint/fingerprint.js';
+import { fingerprintDevice, type FingerprintState } from '../fingerprint/fingerprint.js';
+import { refreshIdentity } from './identity.js';
+import { createLoginPhase, type ConfirmationOutcome, type LoginPhaseOptions } from './login-phase.js';
 
 export interface ScanOptions {
   /** Hosts to probe by unicast (already expanded from --target specs). */
@@ -35,8 +37,13 @@ export interface ScanOptions {
   now?: () => number;
   newUuid?: () => string;
   signal?: AbortSignal;
-  /** Runs after fingerprinting with the finished records (the login phase plugs in here). */
+  /** Runs after fingerprinting with the finished records, before the login phase (a custom phase plugs in here). */
   afterFingerprint?: (context: ScanContext) => Promise<void>;
+  /**
+   * The one-knock login phase (plan → confirmation → one attempt per device under the ledger lock). Its outcome is
+   * reported in the `done` event's `loginOutcome`. Absent: no credential is ever sent.
+   */
+  login?: LoginPhaseOptions;
 }
 
 export interface ScanContext {
@@ -217,6 +224,8 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     while (pending.size > 0) await Promise.all([...pending]);
     queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'finished' });
     if (options.afterFingerprint) await options.afterFingerprint(context);
+    let loginOutcome: ConfirmationOutcome | undefined;
+    if (options.login) loginOutcome = await createLoginPhase(options.login).run(context);
     const devices = registry.all().map((r) => r.device);
     const attempted = devices.filter((d) => ['succeeded', 'rejected', 'locked', 'error'].includes(d.login.status)).length;
     const finishedAt = iso();
@@ -228,6 +237,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       devices: devices.length,
       loginsAttempted: attempted,
       loginsSucceeded: devices.filter((d) => d.login.status === 'succeeded').length,
+      ...(loginOutcome ? { loginOutcome } : {}),
     });
   } finally {
     controller.abort();

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const cliPath = join(repoRoot, 'dist', 'cli.js');
+export const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
 
 export interface CliResult {
   code: number | null;

@@ -1,0 +1,24 @@
+/** `oneknock demo`: start the built-in simulated fleet on loopback, then scan it (the simulator is loaded only here). */
+import { OneknockError, UsageError } from '../model/errors.js';
+import { scanOptionsFrom, type ScanFlags } from './options.js';
+import { interactive, runWithLogin, wantsInteractive } from './scan-command.js';
+
+export async function demoCommand(flags: ScanFlags): Promise<number> {
+  // The demo never touches the machine's real interfaces: loopback fleet, unicast only.
+  if (flags.interface.length > 0) throw new UsageError('demo scans only its loopback fleet: --interface is not accepted');
+  const { startFleet } = await import('../simulator/fleet.js');
+  let fleet: Awaited<ReturnType<typeof startFleet>>;
+  try {
+    fleet = await startFleet({ subnet: '127.77.0' });
+  } catch (error) {
+    throw new OneknockError('E_FLEET', `cannot start the simulated fleet on 127.77.0.x: ${(error as Error).message} (is another demo or simulate running?)`);
+  }
+  try {
+    const options = scanOptionsFrom({ ...flags, multicast: false }, fleet.addresses);
+    if (wantsInteractive(flags)) return await interactive(options, flags);
+    if (!flags.json && !flags.ndjson) process.stderr.write(`Simulated fleet: ${fleet.devices.length} devices on ${fleet.addresses[0]}–${fleet.addresses.at(-1)} (loopback only)\n`);
+    return await runWithLogin(options, flags);
+  } finally {
+    await fleet.stop();
+  }
+}

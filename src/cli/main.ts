@@ -1,0 +1,23 @@
+/**
+ * The process entry (bin/oneknock.js): run the program, map faults to exit codes (CONTRACT "Exit codes").
+ * cli/ is the only folder allowed to write to the console.
+ */
+import { ExitCode, OneknockError } from '../model/errors.js';
+import { runProgram } from './program.js';
+
+function reportError(error: unknown): number {
+  if (error instanceof OneknockError) {
+    console.error(`oneknock: ${error.message}`);
+    return error.exitCode;
+  }
+  console.error(`oneknock: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  return ExitCode.fatal;
+}
+
+void runProgram(process.argv)
+  .catch(reportError)
+  .then((code) => {
+    process.exitCode = code;
+    // Give stdout a chance to drain, then leave even if a stray handle lingers.
+    process.stdout.write('', () => process.exit(code));
+  });

@@ -1,0 +1,30 @@
+/**
+ * The identity and lockout view of a record, recomputed from all its evidence: the fingerprint's matchers give
+ * vendor/model/firmware, the guard's knowledge base gives the lockout policy. Lives in scan/ because it joins both.
+ */
+import type { DeviceRecord } from '../model/record.js';
+import { resolveIdentity } from '../fingerprint/matchers/index.js';
+import { deviceAccess, type FingerprintState } from '../fingerprint/fingerprint.js';
+import { lookupLockout, toLockoutInfo } from '../guard/lockout/lookup.js';
+
+/** Recompute vendor/model/firmware/serial/MAC/activation and the lockout view from the evidence. */
+export function refreshIdentity(record: DeviceRecord, state: FingerprintState | undefined): void {
+  const device = record.device;
+  const identity = resolveIdentity(device.evidence);
+  device.vendor = identity.vendor;
+  device.model = identity.model;
+  device.firmware = identity.firmware;
+  device.serial = device.serial ?? identity.serial;
+  device.mac = device.mac ?? identity.mac;
+  device.activated = state?.activated ?? identity.activated ?? null;
+  if (device.onvif && state && state.clockOffsetMs !== null) device.onvif.clockOffsetMs = state.clockOffsetMs;
+  if (state) device.access = deviceAccess(state);
+  const match = lookupLockout({ vendor: device.vendor, model: device.model, firmware: device.firmware });
+  const live = state?.lock ?? undefined;
+  const previous = device.lockout;
+  device.lockout = toLockoutInfo(match, {
+    state: live?.state ?? (previous.state !== 'unknown' ? previous.state : undefined),
+    remainingAttempts: live?.remainingAttempts ?? previous.remainingAttempts ?? undefined,
+    unlockInSeconds: live?.unlockInSeconds ?? previous.unlockInSeconds ?? undefined,
+  });
+}
