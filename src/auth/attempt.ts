@@ -8,15 +8,17 @@
  * credential rides along (S4: never both in one request).
  */
 import type { LoginMethod, LockState } from '../model/device.js';
-import type { HttpResponse, HttpTransport } from '../transport/http.js';
+import type { HttpResponse } from '../transport/http.js';
 import { HttpTransportError } from '../transport/http.js';
 import type { LoginPlanItem } from '../guard/planner.js';
 import type { Ledger } from '../guard/ledger.js';
 import type { Evidence } from '../model/device.js';
-import { chooseChallenge, computeDigestAuthorization, parseWwwAuthenticate } from '../protocols/http-auth/index.js';
 import { buildUsernameToken } from '../protocols/wsse/index.js';
 import { buildSoapRequest, getDeviceInformationBody, parseDeviceInformation, parseOnvifAuthFault, parseSoapFault } from '../protocols/onvif/index.js';
-import { parseIsapiDeviceInfo, parseUserCheck } from '../protocols/hikvision/index.js';
+import { parseUserCheck } from '../protocols/hikvision/index.js';
+import { answerDigestChallenge, sendExchange, type Exchange, type ExchangeContext } from './exchange.js';
+import { VerifiedSession } from './session.js';
+import { runVerifiedReads, type VerifiedRead } from './reads/index.js';
 
 export type AttemptStatus = 'succeeded' | 'rejected' | 'locked' | 'skipped' | 'error';
 
@@ -32,33 +34,20 @@ export interface AttemptResult {
   verified: Evidence[];
   /** True when credentialed bytes were sent (the attempt is spent). */
   sent: boolean;
+  /** What the bounded reads after a success could not read, in words (never a secret). */
+  readNotes: string[];
 }
 
-export interface AttemptContext {
-  http: HttpTransport;
+export interface AttemptContext extends ExchangeContext {
   ledger: Ledger;
-  timeoutMs: number;
-  now(): number;
-  randomBytes(size: number): Buffer;
+  /** The reads after a success (default: every read in auth/reads); tests pass their own. */
+  reads?: VerifiedRead[];
 }
 
-const MAX_BODY = 256 * 1024;
 const SOAP_TYPE = 'application/soap+xml; charset=utf-8';
 
-interface Exchange {
-  method: 'GET' | 'POST';
-  url: string;
-  body?: string;
-  headers: Record<string, string>;
-}
-
-function requestTarget(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
-}
-
 function result(partial: Partial<AttemptResult> & Pick<AttemptResult, 'status'>): AttemptResult {
-  return { method: null, at: null, reason: null, remainingAttempts: null, lockState: null, unlockInSeconds: null, verified: [], sent: false, ...partial };
+  return { method: null, at: null, reason: null, remainingAttempts: null, lockState: null, unlockInSeconds: null, verified: [], sent: false, readNotes: [], ...partial };
 }
 
 /** The exchange that proves the credentials: ONVIF GetDeviceInformation, or Hikvision's userCheck. */
@@ -73,18 +62,6 @@ function exchangeFor(item: LoginPlanItem): Exchange {
   return { method: 'POST', url: service.url, body: buildSoapRequest(getDeviceInformationBody()), headers: { 'Content-Type': SOAP_TYPE } };
 }
 
-async function send(context: AttemptContext, item: LoginPlanItem, exchange: Exchange, extraHeaders: Record<string, string> = {}, body = exchange.body): Promise<HttpResponse> {
-  return context.http.request({
-    url: exchange.url,
-    method: exchange.method,
-    headers: { ...exchange.headers, ...extraHeaders },
-    ...(body !== undefined ? { body } : {}),
-    timeoutMs: context.timeoutMs,
-    maxBodyBytes: MAX_BODY,
-    ...(item.certificateSha256 ? { pinnedCertificateSha256: item.certificateSha256 } : {}),
-  });
-}
-
 export async function attemptLogin(context: AttemptContext, item: LoginPlanItem): Promise<AttemptResult> {
   if (item.action !== 'attempt' || !item.service || !item.credentials || !item.method) {
     return result({ status: 'skipped', reason: item.reason ?? 'not planned' });
@@ -97,28 +74,18 @@ export async function attemptLogin(context: AttemptContext, item: LoginPlanItem)
   if (item.method === 'http-digest') {
     let challengeResponse: HttpResponse;
     try {
-      challengeResponse = await send(context, item, exchange);
+      challengeResponse = await sendExchange(context, item, exchange);
     } catch (error) {
       return result({ status: 'skipped', method: item.method, reason: `could not fetch a fresh challenge, so no credential was sent: ${(error as Error).message}` });
     }
     if (challengeResponse.statusCode !== 401) {
       return result({ status: 'skipped', method: item.method, reason: `expected a 401 challenge but got HTTP ${challengeResponse.statusCode}; no credential sent` });
     }
-    const choice = chooseChallenge(parseWwwAuthenticate(challengeResponse.headers['www-authenticate'] ?? []));
-    if (choice.kind !== 'digest') {
-      return result({ status: 'skipped', method: item.method, reason: `the device no longer offers a Digest challenge we support (${choice.kind}); no credential sent` });
+    const answer = answerDigestChallenge(context, challengeResponse, exchange, credentials);
+    if (answer.kind !== 'authorization') {
+      return result({ status: 'skipped', method: item.method, reason: `the device no longer offers a Digest challenge we support (${answer.reason}); no credential sent` });
     }
-    headers = {
-      Authorization: computeDigestAuthorization({
-        challenge: choice.challenge,
-        username: credentials.username,
-        password: credentials.password.reveal(),
-        method: exchange.method,
-        uri: requestTarget(exchange.url),
-        cnonce: context.randomBytes(16).toString('hex'),
-        nc: 1,
-      }),
-    };
+    headers = { Authorization: answer.header };
   } else {
     const token = buildUsernameToken({
       username: credentials.username,
@@ -141,7 +108,7 @@ export async function attemptLogin(context: AttemptContext, item: LoginPlanItem)
   const at = new Date(context.now()).toISOString();
   let outcome: AttemptResult;
   try {
-    const response = await send(context, item, exchange, headers, credentialedBody);
+    const response = await sendExchange(context, item, exchange, headers, credentialedBody);
     outcome = classify(item, response, at);
   } catch (error) {
     const why = error instanceof HttpTransportError ? `${error.code}: ${error.message}` : (error as Error).message;
@@ -149,8 +116,11 @@ export async function attemptLogin(context: AttemptContext, item: LoginPlanItem)
   }
   context.ledger.recordOutcome(attemptId, outcome.status as 'succeeded' | 'rejected' | 'locked' | 'error', outcome.reason, outcome.remainingAttempts, new Date(context.now()).toISOString());
 
-  if (outcome.status === 'succeeded' && item.service.kind === 'hikvision-isapi') {
-    outcome.verified.push(...(await readHikvisionDeviceInfo(context, item)));
+  if (outcome.status === 'succeeded') {
+    // S2: after a success (and only then), the bounded reads with the same credentials.
+    const reads = await runVerifiedReads(new VerifiedSession(context, item), context.reads);
+    outcome.verified.push(...reads.evidence);
+    outcome.readNotes.push(...reads.notes);
   }
   return outcome;
 }
@@ -210,38 +180,5 @@ function safe<T>(fn: () => T): T | null {
     return fn();
   } catch {
     return null;
-  }
-}
-
-/** One bounded read after a success: a fresh challenge, then deviceInfo with the accepted credentials. */
-async function readHikvisionDeviceInfo(context: AttemptContext, item: LoginPlanItem): Promise<Evidence[]> {
-  const exchange: Exchange = { method: 'GET', url: new URL('/ISAPI/System/deviceInfo', item.service!.url).toString(), headers: {} };
-  try {
-    const challenge = await send(context, item, exchange);
-    if (challenge.statusCode !== 401) return [];
-    const choice = chooseChallenge(parseWwwAuthenticate(challenge.headers['www-authenticate'] ?? []));
-    if (choice.kind !== 'digest') return [];
-    const response = await send(context, item, exchange, {
-      Authorization: computeDigestAuthorization({
-        challenge: choice.challenge,
-        username: item.credentials!.username,
-        password: item.credentials!.password.reveal(),
-        method: 'GET',
-        uri: '/ISAPI/System/deviceInfo',
-        cnonce: context.randomBytes(16).toString('hex'),
-        nc: 1,
-      }),
-    });
-    if (response.statusCode !== 200) return [];
-    const info = parseIsapiDeviceInfo(response.body.toString('utf8'));
-    const out: Evidence[] = [];
-    if (info.model) out.push({ source: 'login', field: 'model', value: info.model, verified: true });
-    if (info.serialNumber) out.push({ source: 'login', field: 'serial', value: info.serialNumber, verified: true });
-    if (info.macAddress) out.push({ source: 'login', field: 'mac', value: info.macAddress, verified: true });
-    if (info.firmwareVersion) out.push({ source: 'login', field: 'firmware', value: `${info.firmwareVersion}${info.firmwareReleasedDate ? ` ${info.firmwareReleasedDate}` : ''}`, verified: true });
-    out.push({ source: 'login', field: 'vendor', value: 'Hikvision', verified: true });
-    return out;
-  } catch {
-    return [];
   }
 }

@@ -89,8 +89,8 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
   );
   if (flags.dryRun && !flags.json && !flags.ndjson) process.stderr.write('Dry run: no credential was sent.\n');
   if (flags.csv && loginOutcome === 'confirmed') {
-    writeXprotectCsv(flags.csv, csvRows);
-    process.stderr.write(`Wrote ${csvRows.length} device(s) to ${flags.csv} (mode 0600).\n`);
+    const written = writeXprotectCsv(flags.csv, csvRows);
+    process.stderr.write(`Wrote ${csvRows.length} device(s) to ${written.path} (${written.protection}).\n`);
   }
   if (loginOutcome === 'declined') return ExitCode.confirmationRequired;
   return code;

@@ -3,8 +3,8 @@
  * HardwareUsername, HardwarePassword, HardwareDriverID. The one file that may hold a password (CONTRACT S7),
  * written only on request and with mode 0600.
  */
-import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import type { Secret } from '../guard/secret.js';
+import { writeSecretFile, type SecretFileWritten } from '../guard/secret-file.js';
 
 export interface XprotectRow {
   address: string;
@@ -31,13 +31,6 @@ export function formatXprotectCsv(rows: XprotectRow[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function writeXprotectCsv(path: string, rows: XprotectRow[]): void {
-  const fd = openSync(path, 'w', 0o600);
-  try {
-    // An existing file keeps its old mode on open: force 0600 before the password is written.
-    fchmodSync(fd, 0o600);
-    writeSync(fd, formatXprotectCsv(rows));
-  } finally {
-    closeSync(fd);
-  }
+export function writeXprotectCsv(path: string, rows: XprotectRow[]): SecretFileWritten {
+  return writeSecretFile(path, formatXprotectCsv(rows));
 }

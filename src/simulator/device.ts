@@ -6,33 +6,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpEndpoint, type UdpSocketFactory } from '../transport/udp.js';
 import type { SimulatorProfile } from './profile.js';
 import { buildHello } from '../protocols/ws-discovery/index.js';
-import { editElement, loadCapture, rewriteServiceUrls, setElementText } from './templates.js';
-import { verifyDigest, verifyUsernameToken, type CredentialCheck } from './verify-credentials.js';
+import { loadCapture, setElementText } from './templates.js';
+import { AuthGate } from './auth-gate.js';
+import { newCounters, type DeviceCounters } from './counters.js';
+import { normaliseSource, send } from './http-reply.js';
+import { HTTP_SERVICES, type ServiceHost } from './services/index.js';
 import { responderDeviceInfo, startDiscoveryResponders, ssdpDescriptionXml, subscribeMulticastGroup, SSDP_DESCRIPTION_PATH, type Responder } from './responders/index.js';
 import { startRtspResponder, type RtspResponder } from './responders/rtsp-responder.js';
 import { loadSimulatorCertificate, type SimulatorCertificate } from './tls.js';
-
-export interface DeviceCounters {
-  anonymousRequests: number;
-  credentialedRequests: number;
-  failedLogins: number;
-  successfulLogins: number;
-  /** Times the lockout engaged. */
-  lockouts: number;
-  discoveryProbes: number;
-  /** Source addresses that presented credentials. */
-  credentialedSources: string[];
-  /** Credentialed requests that carried HTTP and WS credentials together (S4 forbids it). */
-  mixedCredentialRequests: number;
-  /** Credentialed requests using Basic (S4 forbids it over plain HTTP). */
-  basicCredentialRequests: number;
-  /** RTSP requests of any kind (also counted above as anonymous or credentialed). */
-  rtspRequests: number;
-}
 
 export interface DeviceOptions {
   address: string;
@@ -48,30 +33,15 @@ export interface DeviceOptions {
   ipv6Address?: string;
 }
 
-interface LockEntry {
-  failures: number;
-  lockedUntilMs: number;
-  recent: number[];
-}
+export type { DeviceCounters };
 
-const SOAP_CT = 'application/soap+xml; charset=utf-8';
-
-export class SimulatedDevice {
+export class SimulatedDevice implements ServiceHost {
   readonly profile: SimulatorProfile;
   readonly address: string;
   httpPort: number;
-  readonly counters: DeviceCounters = {
-    anonymousRequests: 0,
-    credentialedRequests: 0,
-    failedLogins: 0,
-    successfulLogins: 0,
-    lockouts: 0,
-    discoveryProbes: 0,
-    credentialedSources: [],
-    mixedCredentialRequests: 0,
-    basicCredentialRequests: 0,
-    rtspRequests: 0,
-  };
+  readonly counters: DeviceCounters = newCounters();
+  /** Credential checks and the lockout model (shared by every service this device hosts). */
+  readonly gate: AuthGate;
   /** Bound RTSP port (profile.rtsp), or null. */
   rtspPort: number | null = null;
   /** Bound HTTPS port (profile.https), or null. */
@@ -90,8 +60,6 @@ export class SimulatedDevice {
   private http: Server | null = null;
   private https: HttpsServer | null = null;
   private rtsp: RtspResponder | null = null;
-  private readonly locks = new Map<string, LockEntry>();
-  private readonly issuedNonces = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(profile: SimulatorProfile, options: DeviceOptions) {
@@ -103,6 +71,7 @@ export class SimulatedDevice {
     this.maxAnswerDelayMs = options.maxAnswerDelayMs ?? 40;
     this.multicast = options.multicast;
     this.ipv6Address = options.ipv6Address;
+    this.gate = new AuthGate(profile, this.password, this.counters, () => this.deviceNowMs());
   }
 
   get host(): string {
@@ -167,13 +136,13 @@ export class SimulatedDevice {
             this.counters.anonymousRequests += 1;
             return;
           }
-          this.noteCredentialed(source);
+          this.gate.noteCredentialed(source);
           if (basic) this.counters.basicCredentialRequests += 1;
         },
       });
       this.rtspPort = this.rtsp.port;
     }
-    if (this.profile.startLocked) this.lockAll();
+    if (this.profile.startLocked) this.gate.lockAll();
     if (this.profile.channels.includes('ws-discovery')) {
       // reuseAddr: a fleet multicast hub binds the group address on the same port.
       this.udp = await this.udpFactory({ type: this.address.includes(':') ? 'udp6' : 'udp4', bindAddress: this.address, port: 3702, reuseAddr: true });
@@ -196,7 +165,7 @@ export class SimulatedDevice {
       ...(this.multicast ? { multicast: this.multicast } : {}),
       onProbe: ({ source, credentialed }) => {
         this.counters.discoveryProbes += 1;
-        if (credentialed) this.noteCredentialed(source);
+        if (credentialed) this.gate.noteCredentialed(source);
       },
     });
   }
@@ -280,10 +249,9 @@ export class SimulatedDevice {
     this.httpsPort = bound && typeof bound === 'object' ? bound.port : port;
   }
 
-  /** Failures counted for this source (or account) right now; exposed for tests. */
+  /** Locked for this source (or account) right now; exposed for tests. */
   isLockedFor(source: string, username: string | null): boolean {
-    const entry = this.locks.get(this.lockKey(source, username));
-    return !!entry && entry.lockedUntilMs > Date.now();
+    return this.gate.isLockedFor(source, username);
   }
 
   // ---- WS-Discovery -------------------------------------------------------------------------------------
@@ -297,7 +265,7 @@ export class SimulatedDevice {
     const text = data.toString('utf8');
     if (!/<(?:[\w-]+:)?Probe[\s>/]/.test(text)) return;
     this.counters.discoveryProbes += 1;
-    if (/Authorization|UsernameToken|<(?:[\w-]+:)?Password/.test(text)) this.noteCredentialed(address);
+    if (/Authorization|UsernameToken|<(?:[\w-]+:)?Password/.test(text)) this.gate.noteCredentialed(address);
     const relatesTo = /<(?:[\w-]+:)?MessageID[^>]*>([^<]+)</.exec(text)?.[1]?.trim() ?? '';
     const reply = Buffer.from(this.buildProbeMatches(relatesTo), 'utf8');
     const timer = setTimeout(() => {
@@ -366,7 +334,7 @@ export class SimulatedDevice {
     const hasWsse = /UsernameToken/.test(body);
     const credentialed = authorization !== undefined || hasWsse;
     if (credentialed) {
-      this.noteCredentialed(source);
+      this.gate.noteCredentialed(source);
       if (authorization && hasWsse) this.counters.mixedCredentialRequests += 1;
       if (authorization && /^\s*basic/i.test(authorization)) this.counters.basicCredentialRequests += 1;
     } else {
@@ -376,313 +344,14 @@ export class SimulatedDevice {
     if (server) res.setHeader('Server', server);
 
     if (req.method === 'GET' && url.pathname === SSDP_DESCRIPTION_PATH && this.profile.channels.includes('ssdp')) {
-      this.send(res, 200, 'text/xml; charset="utf-8"', ssdpDescriptionXml(responderDeviceInfo(this.profile, this.address, this.httpPort)));
+      send(res, 200, 'text/xml; charset="utf-8"', ssdpDescriptionXml(responderDeviceInfo(this.profile, this.address, this.httpPort)));
       return;
     }
-    const onvifPath = this.profile.onvif?.path ?? '/onvif/device_service';
-    if (req.method === 'POST' && this.profile.onvif && url.pathname === onvifPath) {
-      await this.handleOnvif(req, res, body, source, (req.socket as TLSSocket).encrypted === true);
-      return;
+    const request = { req, res, url, body, source, secure: (req.socket as TLSSocket).encrypted === true };
+    for (const service of HTTP_SERVICES) {
+      if (await service(this, request)) return;
     }
-    if (this.profile.vendorApi === 'hikvision') {
-      if (url.pathname === '/SDK/activateStatus' && req.method === 'GET') {
-        this.send(res, 200, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?>\n<ActivateStatus><Activated>${this.profile.activated}</Activated></ActivateStatus>\n`);
-        return;
-      }
-      if (url.pathname === '/ISAPI/Security/userCheck' || url.pathname === '/ISAPI/System/deviceInfo') {
-        const outcome = await this.checkHttpCredentials(req, source);
-        if (outcome === 'ok') {
-          const payload = url.pathname === '/ISAPI/Security/userCheck'
-            ? '<?xml version="1.0" encoding="UTF-8"?>\n<userCheck>\n<statusValue>200</statusValue>\n<statusString>OK</statusString>\n</userCheck>\n'
-            : this.hikvisionDeviceInfo();
-          this.send(res, 200, 'application/xml', payload);
-        } else {
-          this.sendHikvision401(res, source, outcome);
-        }
-        return;
-      }
-    }
-    if (this.profile.vendorApi === 'axis' && url.pathname === '/axis-cgi/basicdeviceinfo.cgi' && req.method === 'POST') {
-      const id = this.profile.identity;
-      const data = JSON.parse(loadCapture('axis/axis-M1065-LW-basicdeviceinfo-getAllProperties.json')) as { data?: { propertyList?: Record<string, string> } };
-      const list = { ...(data.data?.propertyList ?? {}), ProdNbr: id.model, ProdFullName: `AXIS ${id.model} Network Camera`, Version: id.firmware, SerialNumber: id.mac.replace(/:/g, '').toUpperCase() };
-      this.send(res, 200, 'application/json', JSON.stringify({ apiVersion: '1.0', data: { propertyList: list } }));
-      return;
-    }
-    if (this.profile.vendorApi === 'dahua' && url.pathname === '/cgi-bin/magicBox.cgi') {
-      const outcome = await this.checkHttpCredentials(req, source);
-      if (outcome === 'ok') {
-        const id = this.profile.identity;
-        this.send(res, 200, 'text/plain', `deviceType=${id.model}\r\nserialNumber=${id.serial}\r\nhardwareVersion=1.00\r\n`);
-      } else {
-        this.sendChallenge(res, 401, 'text/plain', 'Error\r\n');
-      }
-      return;
-    }
-    this.send(res, 404, 'text/plain', 'not found');
-  }
-
-  private async handleOnvif(req: IncomingMessage, res: ServerResponse, body: string, source: string, secure: boolean): Promise<void> {
-    const onvif = this.profile.onvif!;
-    const operation = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(body)?.[1] ?? '';
-    const preAuth = ['GetSystemDateAndTime', 'GetCapabilities', 'GetServices', 'GetServiceCapabilities', 'GetHostname', 'GetWsdlUrl', 'GetEndpointReference'];
-    const needsLogin = !preAuth.includes(operation) || (operation === 'GetSystemDateAndTime' && onvif.timeNeedsLogin === true);
-    if (needsLogin) {
-      const outcome = await this.checkOnvifCredentials(req, body, source);
-      if (outcome !== 'ok') {
-        if (outcome === 'anonymous' && (onvif.auth === 'http-digest' || onvif.auth === 'either')) {
-          this.sendChallenge(res, 401, 'text/html', '<html><body>401 Unauthorized</body></html>');
-          return;
-        }
-        this.sendOnvifAuthFault(res, source, outcome);
-        return;
-      }
-    }
-    const payload = this.onvifResponse(operation, secure && this.httpsOnvifUrl ? new URL(this.httpsOnvifUrl).origin : this.baseUrl);
-    if (payload === null) {
-      this.send(res, 400, SOAP_CT, soapFault('env:Receiver', 'ter:ActionNotSupported', 'Optional Action Not Implemented'));
-      return;
-    }
-    this.send(res, 200, SOAP_CT, payload);
-  }
-
-  private onvifResponse(operation: string, base: string): string | null {
-    const templates = this.profile.onvif?.templates ?? {};
-    const id = this.profile.identity;
-    switch (operation) {
-      case 'GetSystemDateAndTime': {
-        const template = templates.GetSystemDateAndTime;
-        if (!template) return null;
-        const now = new Date(this.deviceNowMs());
-        const fill = (inner: string): string => {
-          let out = inner;
-          out = setElementText(out, 'Year', String(now.getUTCFullYear()));
-          out = setElementText(out, 'Month', String(now.getUTCMonth() + 1));
-          out = setElementText(out, 'Day', String(now.getUTCDate()));
-          out = setElementText(out, 'Hour', String(now.getUTCHours()));
-          out = setElementText(out, 'Minute', String(now.getUTCMinutes()));
-          out = setElementText(out, 'Second', String(now.getUTCSeconds()));
-          return out;
-        };
-        let xml = editElement(loadCapture(template), 'UTCDateTime', fill);
-        // The simulated device keeps its local clock on UTC; a TZ in the template is left as captured only when
-        // there is a UTCDateTime to rely on, otherwise LocalDateTime is the clock (FIELD-NOTES §4).
-        xml = editElement(xml, 'LocalDateTime', fill);
-        if (!/UTCDateTime/.test(xml)) xml = setElementText(xml, 'TZ', 'UTC0');
-        return xml;
-      }
-      case 'GetCapabilities':
-        return templates.GetCapabilities ? rewriteServiceUrls(loadCapture(templates.GetCapabilities), base) : null;
-      case 'GetServices':
-        return templates.GetServices ? rewriteServiceUrls(loadCapture(templates.GetServices), base) : null;
-      case 'GetDeviceInformation': {
-        const template = templates.GetDeviceInformation;
-        if (!template) return null;
-        let xml = loadCapture(template);
-        xml = setElementText(xml, 'Manufacturer', id.vendor);
-        xml = setElementText(xml, 'Model', id.model);
-        xml = setElementText(xml, 'FirmwareVersion', id.firmware);
-        xml = setElementText(xml, 'SerialNumber', id.serial);
-        xml = setElementText(xml, 'HardwareId', id.hardwareId ?? '1.0');
-        return xml;
-      }
-      default:
-        return null;
-    }
-  }
-
-  private hikvisionDeviceInfo(): string {
-    const id = this.profile.identity;
-    let xml = loadCapture('hikvision/hikvision-DS-2CD2T43G2-4I-V5.7.18-ISAPI-deviceInfo.xml');
-    xml = setElementText(xml, 'model', id.model);
-    xml = setElementText(xml, 'serialNumber', id.serial);
-    xml = setElementText(xml, 'macAddress', id.mac);
-    const [version, build] = id.firmware.split(/\s*build\s*/i);
-    xml = setElementText(xml, 'firmwareVersion', version ?? id.firmware);
-    if (build) xml = setElementText(xml, 'firmwareReleasedDate', `build ${build}`);
-    return xml;
-  }
-
-  // ---- credentials and lockout -----------------------------------------------------------------------------
-
-  private noteCredentialed(source: string): void {
-    this.counters.credentialedRequests += 1;
-    if (!this.counters.credentialedSources.includes(source)) this.counters.credentialedSources.push(source);
-  }
-
-  private lockKey(source: string, username: string | null): string {
-    return this.profile.lockout.scope === 'account' ? `account:${username ?? ''}` : `ip:${source}`;
-  }
-
-  private lockAll(): void {
-    this.locks.set('*', { failures: 0, lockedUntilMs: Date.now() + this.profile.lockout.lockSeconds * 1000, recent: [] });
-  }
-
-  private lockedNow(source: string, username: string | null): boolean {
-    const all = this.locks.get('*');
-    if (all && all.lockedUntilMs > Date.now()) return true;
-    return this.isLockedFor(source, username);
-  }
-
-  private unlockInSeconds(source: string, username: string | null): number {
-    const entry = this.locks.get('*')?.lockedUntilMs ?? this.locks.get(this.lockKey(source, username))?.lockedUntilMs ?? 0;
-    return Math.max(0, Math.ceil((entry - Date.now()) / 1000));
-  }
-
-  /** Count one failed login; returns attempts left before the lock (null when the device never locks). */
-  private recordFailure(source: string, username: string | null): number | null {
-    this.counters.failedLogins += 1;
-    const policy = this.profile.lockout;
-    if (policy.threshold === null) return null;
-    const key = this.lockKey(source, username);
-    const entry = this.locks.get(key) ?? { failures: 0, lockedUntilMs: 0, recent: [] };
-    const now = Date.now();
-    if (policy.scope === 'rate') {
-      entry.recent = entry.recent.filter((t) => now - t < 1000).concat(now);
-      if (entry.recent.length > (policy.perSecond ?? policy.threshold)) {
-        entry.lockedUntilMs = now + policy.lockSeconds * 1000;
-        this.counters.lockouts += 1;
-      }
-      this.locks.set(key, entry);
-      return null;
-    }
-    entry.failures += 1;
-    if (entry.failures >= policy.threshold) {
-      entry.lockedUntilMs = now + policy.lockSeconds * 1000;
-      entry.failures = 0;
-      this.counters.lockouts += 1;
-      this.locks.set(key, entry);
-      return 0;
-    }
-    this.locks.set(key, entry);
-    return policy.threshold - entry.failures;
-  }
-
-  private recordSuccess(source: string, username: string): void {
-    this.counters.successfulLogins += 1;
-    const entry = this.locks.get(this.lockKey(source, username));
-    if (entry && this.profile.lockout.scope !== 'rate') entry.failures = 0;
-  }
-
-  private async delayIfCredentialed(): Promise<void> {
-    const delay = this.profile.credentialedDelayMs ?? 0;
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-  }
-
-  private checkHttpAuthorization(req: IncomingMessage, header: string): CredentialCheck {
-    if (/^\s*basic/i.test(header)) {
-      if (this.profile.onvif?.auth !== 'basic-only') return { ok: false, username: null, reason: 'wrong-scheme' };
-      const [user, ...rest] = Buffer.from(header.trim().slice(6), 'base64').toString('utf8').split(':');
-      const ok = user === this.profile.account.username && rest.join(':') === this.password;
-      return ok ? { ok: true, username: user } : { ok: false, username: user ?? null, reason: 'bad-password' };
-    }
-    return verifyDigest({
-      header,
-      method: req.method ?? 'GET',
-      realm: this.profile.http?.realm ?? 'device',
-      username: this.profile.account.username,
-      password: this.password,
-      issuedNonces: this.issuedNonces,
-    });
-  }
-
-  /** 'ok' | 'anonymous' | 'locked' | attempts-left-after-failure (number or null). */
-  private async checkHttpCredentials(req: IncomingMessage, source: string): Promise<'ok' | 'anonymous' | 'locked' | { remaining: number | null }> {
-    const header = req.headers['authorization'];
-    if (header === undefined) return 'anonymous';
-    await this.delayIfCredentialed();
-    const check = this.checkHttpAuthorization(req, header);
-    if (this.lockedNow(source, check.username)) return 'locked';
-    if (check.ok) {
-      this.recordSuccess(source, check.username);
-      return 'ok';
-    }
-    return { remaining: this.recordFailure(source, check.username) };
-  }
-
-  private async checkOnvifCredentials(req: IncomingMessage, body: string, source: string): Promise<'ok' | 'anonymous' | 'locked' | { remaining: number | null }> {
-    const header = req.headers['authorization'];
-    const token = verifyUsernameToken({
-      envelope: body,
-      username: this.profile.account.username,
-      password: this.password,
-      deviceNowMs: this.deviceNowMs(),
-      windowMs: this.profile.clock.tokenWindowMs,
-    });
-    if (header === undefined && token === null) return 'anonymous';
-    await this.delayIfCredentialed();
-    const checks: CredentialCheck[] = [];
-    // A device checks both when both are present: two chances to fail (FIELD-NOTES §5).
-    if (header !== undefined) checks.push(this.profile.onvif?.auth === 'ws-username-token' ? { ok: false, username: null, reason: 'wrong-scheme' } : this.checkHttpAuthorization(req, header));
-    if (token !== null) checks.push(this.profile.onvif?.auth === 'http-digest' || this.profile.onvif?.auth === 'basic-only' ? { ok: false, username: token.username, reason: 'wrong-scheme' } : token);
-    const username = checks.find((c) => c.username)?.username ?? null;
-    if (this.lockedNow(source, username)) return 'locked';
-    let remaining: number | null = null;
-    let failed = false;
-    for (const check of checks) {
-      if (!check.ok) {
-        failed = true;
-        remaining = this.recordFailure(source, check.username);
-      }
-    }
-    if (!failed) {
-      this.recordSuccess(source, username ?? '');
-      return 'ok';
-    }
-    return { remaining };
-  }
-
-  private sendChallenge(res: ServerResponse, status: number, type: string, body: string): void {
-    const http = this.profile.http;
-    const challenges: string[] = [];
-    for (const algorithm of http?.digestAlgorithms ?? ['MD5']) {
-      const nonce = randomBytes(16).toString('hex') + `:${Date.now()}`;
-      this.issuedNonces.add(nonce);
-      const stale = http?.staleOnFirstChallenge ? ', stale="TRUE"' : ', stale="FALSE"';
-      challenges.push(`Digest realm="${http?.realm ?? 'device'}", domain="::", qop="${http?.qop ?? 'auth'}", nonce="${nonce}", opaque="", algorithm="${algorithm}"${stale}`);
-    }
-    if (http?.basicChallengeToo) challenges.push(`Basic realm="${http.realm}"`);
-    if (this.profile.onvif?.auth === 'basic-only') challenges.splice(0, challenges.length, `Basic realm="${http?.realm ?? 'device'}"`);
-    res.setHeader('WWW-Authenticate', challenges);
-    this.send(res, status, type, body);
-  }
-
-  private sendHikvision401(res: ServerResponse, source: string, outcome: 'anonymous' | 'locked' | { remaining: number | null }): void {
-    const locked = outcome === 'locked' || this.lockedNow(source, this.profile.account.username) || (typeof outcome === 'object' && outcome.remaining === 0);
-    const remaining = typeof outcome === 'object' ? outcome.remaining : null;
-    let body = '<?xml version="1.0" encoding="UTF-8" ?>\n<userCheck>\n<statusValue>401</statusValue>\n<statusString>Unauthorized</statusString>\n';
-    if (locked) body += `<lockStatus>lock</lockStatus>\n<unlockTime>${this.unlockInSeconds(source, this.profile.account.username)}</unlockTime>\n<retryLoginTime>0</retryLoginTime>\n`;
-    else if (remaining !== null && this.profile.lockout.reportRemaining) body += `<lockStatus>unlock</lockStatus>\n<unlockTime>0</unlockTime>\n<retryLoginTime>${remaining}</retryLoginTime>\n`;
-    body += '</userCheck>\n';
-    this.sendChallenge(res, 401, 'application/xml; charset="UTF-8"', body);
-  }
-
-  private sendOnvifAuthFault(res: ServerResponse, source: string, outcome: 'anonymous' | 'locked' | { remaining: number | null }): void {
-    const locked = outcome === 'locked' || (typeof outcome === 'object' && outcome.remaining === 0);
-    let reason = 'Sender not Authorized';
-    if (locked) {
-      reason = 'The device is locked because of entering wrong username/password many times. Please try it after 30 minutes!';
-      void source;
-    } else if (typeof outcome === 'object' && outcome.remaining !== null && this.profile.lockout.reportRemaining) {
-      reason = `Sender not Authorized. You still have ${outcome.remaining} attempt(s)`;
-    }
-    this.send(res, 400, SOAP_CT, soapFault('env:Sender', 'ter:NotAuthorized', reason));
-  }
-
-  private send(res: ServerResponse, status: number, type: string, body: string): void {
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+    send(res, 404, 'text/plain', 'not found');
   }
 }
 
-function normaliseSource(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
-}
-
-function soapFault(code: string, subcode: string, reason: string): string {
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:ter="http://www.onvif.org/ver10/error">' +
-    `<env:Body><env:Fault><env:Code><env:Value>${code}</env:Value><env:Subcode><env:Value>${subcode}</env:Value></env:Subcode></env:Code>` +
-    `<env:Reason><env:Text xml:lang="en">${reason}</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>\n`
-  );
-}
