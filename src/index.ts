@@ -19,6 +19,6 @@ export { loadCredentialsFile, passwordFromEnv, passwordFromStdin, type Credentia
 export { Ledger, defaultLedgerPath, type AttemptView, type LedgerRead } from './guard/ledger.js';
 export { lookupLockout, unknownLockout } from './guard/lockout/lookup.js';
 export type * from './model/device.js';
-export { normaliseMac, deviceIdOf } from './model/device.js';
+export { normaliseMac, deviceIdOf, isAttempted, isFailedLogin } from './model/device.js';
 export type * from './model/events.js';
 export { ExitCode, OneknockError, UsageError } from './model/errors.js';

@@ -7,7 +7,7 @@
  * WS-UsernameToken: Created comes from the device clock (our clock + the offset read anonymously), and no HTTP
  * credential rides along (S4: never both in one request).
  */
-import type { LoginMethod, LockState } from '../model/device.js';
+import type { AttemptOutcome, AttemptStatus, LoginMethod, LockState } from '../model/device.js';
 import type { HttpResponse } from '../transport/http.js';
 import { HttpTransportError } from '../transport/http.js';
 import type { LoginPlanItem } from '../guard/planner.js';
@@ -15,12 +15,12 @@ import type { Ledger } from '../guard/ledger.js';
 import type { Evidence } from '../model/device.js';
 import { buildUsernameToken } from '../protocols/wsse/index.js';
 import { buildSoapRequest, getDeviceInformationBody, parseDeviceInformation, parseOnvifAuthFault, parseSoapFault } from '../protocols/onvif/index.js';
-import { parseUserCheck } from '../protocols/hikvision/index.js';
+import { isLockedStatus, parseUserCheck } from '../protocols/hikvision/index.js';
 import { answerDigestChallenge, sendExchange, type Exchange, type ExchangeContext } from './exchange.js';
 import { VerifiedSession } from './session.js';
 import { runVerifiedReads, type VerifiedRead } from './reads/index.js';
 
-export type AttemptStatus = 'succeeded' | 'rejected' | 'locked' | 'skipped' | 'error';
+export type { AttemptStatus };
 
 export interface AttemptResult {
   status: AttemptStatus;
@@ -114,7 +114,7 @@ export async function attemptLogin(context: AttemptContext, item: LoginPlanItem)
     const why = error instanceof HttpTransportError ? `${error.code}: ${error.message}` : (error as Error).message;
     outcome = result({ status: 'error', method: item.method, at, sent: true, reason: `no answer to the login (${why}); it counts as spent — check the device, then "oneknock ledger forget ${item.id}"` });
   }
-  context.ledger.recordOutcome(attemptId, outcome.status as 'succeeded' | 'rejected' | 'locked' | 'error', outcome.reason, outcome.remainingAttempts, new Date(context.now()).toISOString());
+  context.ledger.recordOutcome(attemptId, outcome.status as AttemptOutcome, outcome.reason, outcome.remainingAttempts, new Date(context.now()).toISOString());
 
   if (outcome.status === 'succeeded') {
     // S2: after a success (and only then), the bounded reads with the same credentials.
@@ -146,7 +146,7 @@ function classify(item: LoginPlanItem, response: HttpResponse, at: string): Atte
   }
   if (item.service?.kind === 'hikvision-isapi' && response.statusCode === 401) {
     const check = safe(() => parseUserCheck(text));
-    const locked = check?.lockStatus === 'lock' || check?.lockStatus === 'locked';
+    const locked = isLockedStatus(check?.lockStatus);
     const remaining = check?.retryLoginTime ?? null;
     if (locked) {
       return result({ ...base, status: 'locked', lockState: 'locked', remainingAttempts: 0, unlockInSeconds: check?.unlockTimeSeconds ?? null, reason: `the device is locked${check?.unlockTimeSeconds ? ` for ${check.unlockTimeSeconds} s` : ''}` });

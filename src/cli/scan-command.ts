@@ -17,6 +17,7 @@ import { formatDeviceTable, formatPlan } from '../output/table.js';
 import { writeXprotectCsv, type XprotectRow } from '../output/xprotect-csv.js';
 import { scanOptionsFrom, type ScanFlags } from './options.js';
 import { write } from './write.js';
+import { isFailedLogin } from '../model/device.js';
 
 interface Consumed {
   code: number;
@@ -30,7 +31,7 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags): Prom
   const human = !flags.json && !flags.ndjson;
   for await (const event of events) {
     builder.add(event);
-    if (event.type === 'login' && ['rejected', 'locked', 'error'].includes(event.status)) loginFailed = true;
+    if (event.type === 'login' && isFailedLogin(event.status)) loginFailed = true;
     if (event.type === 'done') loginOutcome = event.loginOutcome;
     if (flags.ndjson) await write(formatNdjsonLine(event));
     if (human && event.type === 'warning') process.stderr.write(`warning: ${event.address ?? ''} ${event.message}\n`);

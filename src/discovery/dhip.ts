@@ -13,9 +13,9 @@ import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
 import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
+import { DHIP_PORT, DHIP_GROUP } from '../protocols/dhip/index.js';
+export { DHIP_PORT, DHIP_GROUP };
 
-export const DHIP_PORT = 37810;
-export const DHIP_GROUP = '239.255.255.251';
 export const DHIP_BROADCAST = '255.255.255.255';
 
 export const dhipChannel: DiscoveryChannelRunner = {

@@ -13,9 +13,9 @@ import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
 import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
+import { SADP_PORT, SADP_GROUP } from '../protocols/sadp/index.js';
+export { SADP_PORT, SADP_GROUP };
 
-export const SADP_PORT = 37020;
-export const SADP_GROUP = '239.255.255.250';
 
 export const sadpChannel: DiscoveryChannelRunner = {
   name: 'sadp',

@@ -14,9 +14,9 @@ import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
 import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
+import { SSDP_PORT, SSDP_GROUP } from '../protocols/ssdp/index.js';
+export { SSDP_PORT, SSDP_GROUP };
 
-export const SSDP_PORT = 1900;
-export const SSDP_GROUP = '239.255.255.250';
 export const DESCRIPTION_TIMEOUT_MS = 2000;
 /** Descriptions are a few KB; 64 KiB leaves room for long service lists and stops a hostile stream early. */
 export const DESCRIPTION_MAX_BYTES = 64 * 1024;

@@ -11,10 +11,9 @@ import type { UdpEndpoint, UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
 import { limitSources, resendToSilent } from './udp-probe.js';
+import { WS_DISCOVERY_PORT, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP } from '../protocols/ws-discovery/index.js';
+export { WS_DISCOVERY_PORT, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP };
 
-export const WS_DISCOVERY_PORT = 3702;
-export const WS_DISCOVERY_IPV4_GROUP = '239.255.255.250';
-export const WS_DISCOVERY_IPV6_GROUP = 'ff02::c';
 const SEND_BATCH = 128;
 
 export const wsDiscoveryChannel: DiscoveryChannelRunner = {

@@ -6,11 +6,13 @@ import type { DeviceRecord } from '../model/record.js';
 import type { Evidence } from '../model/device.js';
 import { addEvidence } from '../model/record.js';
 import { resolveIdentity } from './matchers/index.js';
+import { vendorFamilyOf, type VendorFamily } from '../model/vendor.js';
 import { probeOnvif, responderServiceUrl, type ProbeContext } from './onvif-probe.js';
 import { probeAxis, probeDahua, probeHikvision, probeHttpRoot } from './vendor-probes.js';
 import { probeRtsp, RTSP_DEFAULT_PORT } from './rtsp-probe.js';
 import { httpsBaseUrl, probeHttpsCertificate } from './https-probe.js';
 import type { DeviceAccess, ProbeResult, ServiceAccess } from './types.js';
+import { urlHost } from '../model/address.js';
 
 export interface FingerprintState {
   probedAddresses: Set<string>;
@@ -64,18 +66,18 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
 /** The device's web server on the responder address: the ONVIF service's origin, else the advertised HTTP port. */
 export function httpBaseUrl(address: string, onvifUrl: string | null, httpPort: number | undefined): string {
   if (onvifUrl) return new URL('/', onvifUrl).toString();
-  const host = address.includes(':') ? `[${address}]` : address;
+  const host = urlHost(address);
   return `http://${host}${httpPort && httpPort !== 80 ? `:${httpPort}` : ''}/`;
 }
 
-/** Which vendor API family the evidence points to (vendor fields, then realm/Server hints as weighed by resolveIdentity). */
-export function vendorFamily(evidence: Evidence[]): 'hikvision' | 'axis' | 'dahua' | null {
+/** Which vendor API family the evidence points to (the resolved vendor first, then every vendor field seen). */
+export function vendorFamily(evidence: Evidence[]): Exclude<VendorFamily, 'hanwha'> | null {
   const resolved = resolveIdentity(evidence).vendor;
-  const values = [...(resolved ? [resolved] : []), ...evidence.filter((e) => e.field === 'vendor').map((e) => e.value)].map((v) => v.toLowerCase());
+  const values = [...(resolved ? [resolved] : []), ...evidence.filter((e) => e.field === 'vendor').map((e) => e.value)];
   for (const value of values) {
-    if (/hikvision|hik-?connect|^hik$/.test(value)) return 'hikvision';
-    if (/^axis/.test(value)) return 'axis';
-    if (/dahua|amcrest|lorex/.test(value)) return 'dahua';
+    const family = vendorFamilyOf(value);
+    // Hanwha has no anonymous vendor probe here: its API is reached through ONVIF.
+    if (family && family !== 'hanwha') return family;
   }
   return null;
 }

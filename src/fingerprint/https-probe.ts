@@ -7,6 +7,7 @@ import { HttpTransportError } from '../transport/http.js';
 import type { ProbeContext } from './onvif-probe.js';
 import { headerEvidence } from './vendor-probes.js';
 import { emptyProbeResult, type ProbeResult } from './types.js';
+import { urlHost } from '../model/address.js';
 
 const MAX_BODY = 64 * 1024;
 
@@ -15,7 +16,7 @@ const MAX_BODY = 64 * 1024;
  * (moved onto the responder: payload addresses are never contacted), else an advertised HTTPS port (SADP/DHIP).
  */
 export function httpsBaseUrl(address: string, xaddrs: string[], httpsPort: number | undefined): string | null {
-  const host = address.includes(':') ? `[${address}]` : address;
+  const host = urlHost(address);
   const urls = xaddrs
     .map((x) => {
       try {

@@ -21,6 +21,7 @@ import { parseWwwAuthenticate } from '../protocols/http-auth/index.js';
 import { HttpTransportError, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import type { RtspTransport } from '../transport/rtsp.js';
 import { emptyProbeResult, type OfferedChallenge, type OfferedScheme, type ProbeResult } from './types.js';
+import { urlHost } from '../model/address.js';
 
 export interface ProbeContext {
   http: HttpTransport;
@@ -34,7 +35,7 @@ const MAX_SOAP_BYTES = 256 * 1024;
 
 /** The device-service URL on the responder's address: an XAddr naming it, or the first XAddr's port and path. */
 export function responderServiceUrl(address: string, xaddrs: string[]): string | null {
-  const host = address.includes(':') ? `[${address}]` : address;
+  const host = urlHost(address);
   const parsed = xaddrs.map((x) => {
     try {
       return new URL(x);

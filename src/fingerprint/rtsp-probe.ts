@@ -11,6 +11,8 @@ import type { Evidence } from '../model/device.js';
 import type { ProbeContext } from './onvif-probe.js';
 import { toOfferedChallenges } from './onvif-probe.js';
 import { emptyProbeResult, type ProbeResult } from './types.js';
+import { vendorFamilyOf } from '../model/vendor.js';
+import { urlHost } from '../model/address.js';
 
 /** RFC 2326 §3.2: the default RTSP port. */
 export const RTSP_DEFAULT_PORT = 554;
@@ -30,17 +32,23 @@ export interface RtspProbeTarget {
  * 404 before it asks for credentials, and then gives no realm.
  */
 export function rtspDescribePath(vendor: string | null): string {
-  const value = (vendor ?? '').toLowerCase();
-  if (/hikvision|^hik/.test(value)) return '/Streaming/Channels/101';
-  if (/dahua|amcrest|lorex/.test(value)) return '/cam/realmonitor?channel=1&subtype=0';
-  if (/^axis/.test(value)) return '/axis-media/media.amp';
-  // Hanwha (Wisenet, formerly Samsung Techwin), iPOLiS firmware: capture hanwha-wisenet-iPOLiS-profile2-media.smp.
-  if (/hanwha|wisenet|samsung/.test(value)) return '/profile2/media.smp';
-  return '/';
+  switch (vendorFamilyOf(vendor)) {
+    case 'hikvision':
+      return '/Streaming/Channels/101';
+    case 'dahua':
+      return '/cam/realmonitor?channel=1&subtype=0';
+    case 'axis':
+      return '/axis-media/media.amp';
+    case 'hanwha':
+      // Wisenet (formerly Samsung Techwin), iPOLiS firmware: capture hanwha-wisenet-iPOLiS-profile2-media.smp.
+      return '/profile2/media.smp';
+    default:
+      return '/';
+  }
 }
 
 export function rtspUrl(address: string, port: number, path = '/'): string {
-  const host = address.includes(':') ? `[${address}]` : address;
+  const host = urlHost(address);
   return `rtsp://${host}${port === RTSP_DEFAULT_PORT ? '' : `:${port}`}${path}`;
 }
 

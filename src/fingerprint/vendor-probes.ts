@@ -7,7 +7,7 @@
  * - Dahua: the challenge of `GET /cgi-bin/magicBox.cgi?action=getSystemInfo` — never the RPC2 login step, which
  *   IS a login call even with an empty password.
  */
-import { parseActivateStatus, parseUserCheck } from '../protocols/hikvision/index.js';
+import { parseActivateStatus, parseUserCheck, isLockedStatus } from '../protocols/hikvision/index.js';
 import { buildBasicDeviceInfoRequest, parseBasicDeviceInfo } from '../protocols/axis/index.js';
 import { HttpTransportError, type HttpResponse } from '../transport/http.js';
 import type { ProbeContext } from './onvif-probe.js';
@@ -83,7 +83,7 @@ export async function probeHikvision(context: ProbeContext, baseUrl: string): Pr
       result.services.push({ kind: 'hikvision-isapi', url: userCheckUrl, method: 'GET', scheme: schemeFromChallenges(challenges), challenges });
       const check = safe(() => parseUserCheck(response.body.toString('utf8')));
       if (check?.lockStatus) {
-        const locked = /^lock(ed)?$/i.test(check.lockStatus);
+        const locked = isLockedStatus(check.lockStatus);
         result.lock = { state: locked ? 'locked' : 'unlocked', remainingAttempts: check.retryLoginTime ?? null, unlockInSeconds: locked ? (check.unlockTimeSeconds ?? null) : null };
       }
     }

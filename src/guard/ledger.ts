@@ -11,9 +11,9 @@ import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { OneknockError } from '../model/errors.js';
-import type { LoginMethod } from '../model/device.js';
+import type { AttemptOutcome, LoginMethod } from '../model/device.js';
 
-export type AttemptOutcome = 'succeeded' | 'rejected' | 'locked' | 'error';
+export type { AttemptOutcome };
 
 export interface IntentRecord {
   type: 'intent';
@@ -124,14 +124,24 @@ function stringKeys(keys: unknown[]): string[] {
 }
 
 /** A recorded key matches exactly, or as a prefix when it was cut by a torn write (marked with a trailing *). */
-function keyMatches(recorded: string, keys: string[]): boolean {
+/**
+ * Whether a key recorded in the ledger names a device with any of `keys`. A recorded key ending in `*` is the
+ * prefix left by a torn (partly written) line: it matches every key it could have been, so a damaged record still
+ * blocks the device (safety contract S5). The one matcher every reader of the ledger uses.
+ */
+export function keyMatches(recorded: string, keys: string[]): boolean {
   if (recorded.endsWith('*')) return keys.some((k) => k.startsWith(recorded.slice(0, -1)));
   return keys.includes(recorded);
 }
 
+/** Every recorded attempt on a device with any of these keys, oldest first (forgotten ones included). */
+export function attemptsFor(read: LedgerRead, keys: string[]): AttemptView[] {
+  return read.attempts.filter((a) => a.keys.some((k) => keyMatches(k, keys)));
+}
+
 /** The attempt that blocks a device with any of these keys: its latest unforgotten attempt, if not succeeded. */
 export function blockingAttempt(read: LedgerRead, keys: string[]): AttemptView | null {
-  const mine = read.attempts.filter((a) => !a.forgotten && a.keys.some((k) => keyMatches(k, keys)));
+  const mine = attemptsFor(read, keys).filter((a) => !a.forgotten);
   const last = mine.at(-1);
   return last && last.status !== 'succeeded' ? last : null;
 }

@@ -47,7 +47,22 @@ export interface LockoutInfo {
   ruleId?: string | null;
 }
 
-export type LoginStatus = 'not-requested' | 'succeeded' | 'rejected' | 'locked' | 'skipped' | 'error';
+/** What a sent attempt came to: the ledger's outcome values (every one of them spends the attempt). */
+export type AttemptOutcome = 'succeeded' | 'rejected' | 'locked' | 'error';
+/** What an attempt function returns: an outcome, or `skipped` when nothing credentialed was sent. */
+export type AttemptStatus = AttemptOutcome | 'skipped';
+/** The device's login status in the document (the one status union; docs/SAFETY.md "login.status"). */
+export type LoginStatus = 'not-requested' | AttemptStatus;
+
+/** A sent attempt that did not succeed: the run exits 3 and the ledger blocks the device. */
+export function isFailedLogin(status: LoginStatus): boolean {
+  return status === 'rejected' || status === 'locked' || status === 'error';
+}
+
+/** Credentials were sent (whatever came of it). */
+export function isAttempted(status: LoginStatus): boolean {
+  return status === 'succeeded' || isFailedLogin(status);
+}
 export type LoginMethod = 'http-digest' | 'ws-username-token';
 
 export interface LoginInfo {

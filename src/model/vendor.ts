@@ -7,24 +7,31 @@
 /** A vendor name is short; longer text is a description or garbage, not something to display as a vendor. */
 const MAX_VENDOR_TEXT = 128;
 
+/**
+ * Which vendor API (and stream paths, realms, lock settings) a device speaks. OEM brands speak their maker's:
+ * Amcrest and Lorex cameras run Dahua firmware (Dahua HTTP API, /cam/realmonitor paths).
+ */
+export type VendorFamily = 'hikvision' | 'dahua' | 'axis' | 'hanwha';
+
 interface VendorAliases {
   name: string;
   /** Lower-case words the name starts with (punctuation already turned into spaces). */
   aliases: string[];
+  family?: VendorFamily;
 }
 
 const VENDORS: VendorAliases[] = [
-  { name: 'Hikvision', aliases: ['hikvision', 'hik vision', 'hik'] },
-  { name: 'Dahua', aliases: ['dahua', 'dahuatech'] },
-  { name: 'Axis', aliases: ['axis communications', 'axis'] },
+  { name: 'Hikvision', aliases: ['hikvision', 'hik vision', 'hik connect', 'hikconnect', 'hik'], family: 'hikvision' },
+  { name: 'Dahua', aliases: ['dahua', 'dahuatech'], family: 'dahua' },
+  { name: 'Axis', aliases: ['axis communications', 'axis'], family: 'axis' },
   { name: 'Pelco', aliases: ['pelco'] },
   // Samsung Techwin became Hanwha Techwin (2015), now Hanwha Vision; Wisenet is its brand.
-  { name: 'Hanwha', aliases: ['hanwha', 'samsung techwin', 'samsung wisenet', 'wisenet'] },
+  { name: 'Hanwha', aliases: ['hanwha', 'samsung techwin', 'samsung wisenet', 'wisenet'], family: 'hanwha' },
   { name: 'Sony', aliases: ['sony'] },
   { name: 'Bosch', aliases: ['bosch', 'robert bosch'] },
   { name: 'Reolink', aliases: ['reolink'] },
-  { name: 'Amcrest', aliases: ['amcrest'] },
-  { name: 'Lorex', aliases: ['lorex'] },
+  { name: 'Amcrest', aliases: ['amcrest'], family: 'dahua' },
+  { name: 'Lorex', aliases: ['lorex'], family: 'dahua' },
   { name: 'Foscam', aliases: ['foscam'] },
   { name: 'Uniview', aliases: ['uniview', 'unv'] },
   { name: 'Vivotek', aliases: ['vivotek'] },
@@ -56,17 +63,26 @@ function cleanText(raw: string | null | undefined): string | null {
   return cleaned;
 }
 
-/** The canonical name when the text starts with a vendor we know, else null. */
-export function findKnownVendor(raw: string | null | undefined): string | null {
+function findVendor(raw: string | null | undefined): VendorAliases | null {
   const cleaned = cleanText(raw);
   if (cleaned === null) return null;
   const key = cleaned.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().replace(LOCATION_PREFIX, '');
   for (const vendor of VENDORS) {
     for (const alias of vendor.aliases) {
-      if (key === alias || key.startsWith(`${alias} `)) return vendor.name;
+      if (key === alias || key.startsWith(`${alias} `)) return vendor;
     }
   }
   return null;
+}
+
+/** The canonical name when the text starts with a vendor we know, else null. */
+export function findKnownVendor(raw: string | null | undefined): string | null {
+  return findVendor(raw)?.name ?? null;
+}
+
+/** The API family of a vendor name in any spelling ("HIKVISION", "Amcrest", "ZheJiang Dahua…"), or null. */
+export function vendorFamilyOf(raw: string | null | undefined): VendorFamily | null {
+  return findVendor(raw)?.family ?? null;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { Secret } from '../guard/secret.js';
 import { writeSecretFile, type SecretFileWritten } from '../guard/secret-file.js';
+import { urlHost } from '../model/address.js';
 
 export interface XprotectRow {
   address: string;
@@ -19,7 +20,7 @@ function csvField(value: string): string {
 }
 
 export function hardwareAddress(address: string, port: number | null): string {
-  const host = address.includes(':') ? `[${address}]` : address;
+  const host = urlHost(address);
   return `http://${host}${port && port !== 80 ? `:${port}` : ''}/`;
 }
 

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ScanContext } from './run-scan.js';
 import type { LoginOutcome, PlannedLogin } from '../model/events.js';
+import type { AttemptStatus } from '../model/device.js';
 import { addEvidence } from './registry.js';
 import { refreshIdentity } from './identity.js';
 import { identityKeys, planLogins, type LoginPlanItem } from '../guard/planner.js';
-import { Ledger, blockingAttempt } from '../guard/ledger.js';
+import { Ledger, blockingAttempt, keyMatches } from '../guard/ledger.js';
 import type { CredentialBook } from '../guard/credentials.js';
 import { attemptLogin } from '../auth/attempt.js';
 import { Limiter } from '../util/async-queue.js';
@@ -65,7 +66,7 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
       context.emit({ type: 'plan', at: iso(), logins: plan });
       const attempts = items.filter((i) => i.action === 'attempt');
 
-      const emitLogin = (item: LoginPlanItem, status: 'skipped' | 'succeeded' | 'rejected' | 'locked' | 'error', reason: string | null, at: string | null, remainingAttempts: number | null = null): void => {
+      const emitLogin = (item: LoginPlanItem, status: AttemptStatus, reason: string | null, at: string | null, remainingAttempts: number | null = null): void => {
         const record = context.registry.get(item.key)!;
         record.device.login = { status, method: status === 'skipped' ? item.method : item.method, at, reason };
         context.emit({ type: 'login', at: iso(), id: record.device.id, status, method: item.method, reason, remainingAttempts });
@@ -92,7 +93,7 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
         const fresh = ledger.read();
         const since = fresh.attempts.slice(read.attempts.length);
         for (const item of attempts) {
-          const newer = since.find((a) => a.keys.some((k) => item.keys.includes(k.replace(/\*$/, '')) || (k.endsWith('*') && item.keys.some((key) => key.startsWith(k.slice(0, -1))))));
+          const newer = since.find((a) => a.keys.some((k) => keyMatches(k, item.keys)));
           if (newer || blockingAttempt(fresh, item.keys)) {
             item.action = 'skip';
             item.reason = `another oneknock run attempted this device${newer?.at ? ` at ${newer.at}` : ''} while this one waited; see "oneknock ledger list"`;

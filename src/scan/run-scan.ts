@@ -17,6 +17,7 @@ import { mdnsChannel } from '../discovery/mdns.js';
 import { fingerprintDevice, type FingerprintState } from '../fingerprint/fingerprint.js';
 import { refreshIdentity } from './identity.js';
 import { createLoginPhase, type ConfirmationOutcome, type LoginPhaseOptions } from './login-phase.js';
+import { isAttempted } from '../model/device.js';
 
 export interface ScanOptions {
   /** Hosts to probe by unicast (already expanded from --target specs). */
@@ -227,7 +228,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     let loginOutcome: ConfirmationOutcome | undefined;
     if (options.login) loginOutcome = await createLoginPhase(options.login).run(context);
     const devices = registry.all().map((r) => r.device);
-    const attempted = devices.filter((d) => ['succeeded', 'rejected', 'locked', 'error'].includes(d.login.status)).length;
+    const attempted = devices.filter((d) => isAttempted(d.login.status)).length;
     const finishedAt = iso();
     queue.push({
       type: 'done',

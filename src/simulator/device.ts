@@ -9,7 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpEndpoint, type UdpSocketFactory } from '../transport/udp.js';
 import type { SimulatorProfile } from './profile.js';
-import { buildHello } from '../protocols/ws-discovery/index.js';
+import { buildHello, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP, WS_DISCOVERY_PORT } from '../protocols/ws-discovery/index.js';
 import { loadCapture, setElementText } from './templates.js';
 import { AuthGate } from './auth-gate.js';
 import { newCounters, type DeviceCounters } from './counters.js';
@@ -18,6 +18,7 @@ import { HTTP_SERVICES, type ServiceHost } from './services/index.js';
 import { responderDeviceInfo, startDiscoveryResponders, ssdpDescriptionXml, subscribeMulticastGroup, SSDP_DESCRIPTION_PATH, type Responder } from './responders/index.js';
 import { startRtspResponder, type RtspResponder } from './responders/rtsp-responder.js';
 import { loadSimulatorCertificate, type SimulatorCertificate } from './tls.js';
+import { urlHost } from '../model/address.js';
 
 export interface DeviceOptions {
   address: string;
@@ -75,7 +76,7 @@ export class SimulatedDevice implements ServiceHost {
   }
 
   get host(): string {
-    return this.address.includes(':') ? `[${this.address}]` : this.address;
+    return urlHost(this.address);
   }
 
   get baseUrl(): string {
@@ -145,15 +146,15 @@ export class SimulatedDevice implements ServiceHost {
     if (this.profile.startLocked) this.gate.lockAll();
     if (this.profile.channels.includes('ws-discovery')) {
       // reuseAddr: a fleet multicast hub binds the group address on the same port.
-      this.udp = await this.udpFactory({ type: this.address.includes(':') ? 'udp6' : 'udp4', bindAddress: this.address, port: 3702, reuseAddr: true });
+      this.udp = await this.udpFactory({ type: this.address.includes(':') ? 'udp6' : 'udp4', bindAddress: this.address, port: WS_DISCOVERY_PORT, reuseAddr: true });
       this.udp.onMessage((message) => this.handleDiscovery(message.data, message.address, message.port));
       this.udp.onError(() => undefined);
       if (this.ipv6Address) await this.startIpv6();
       if (this.multicast) {
         // A device coming onto the network announces itself (WS-Discovery §4.1 Hello).
-        await this.udp.send(Buffer.from(this.buildHello(), 'utf8'), 3702, '239.255.255.250').catch(() => undefined);
+        await this.udp.send(Buffer.from(this.buildHello(), 'utf8'), WS_DISCOVERY_PORT, WS_DISCOVERY_IPV4_GROUP).catch(() => undefined);
         this.wsGroup = await subscribeMulticastGroup(
-          { udpFactory: this.udpFactory, group: '239.255.255.250', port: 3702, interfaceAddress: this.multicast.interfaceAddress },
+          { udpFactory: this.udpFactory, group: WS_DISCOVERY_IPV4_GROUP, port: WS_DISCOVERY_PORT, interfaceAddress: this.multicast.interfaceAddress },
           (message) => this.handleDiscovery(message.data, message.address, message.port),
         );
       }
@@ -223,14 +224,14 @@ export class SimulatedDevice implements ServiceHost {
       http6.once('error', reject);
       http6.listen(this.httpPort, address, () => resolve());
     });
-    const udp6 = await this.udpFactory({ type: 'udp6', bindAddress: address, port: 3702, reuseAddr: true, ipv6Only: true });
+    const udp6 = await this.udpFactory({ type: 'udp6', bindAddress: address, port: WS_DISCOVERY_PORT, reuseAddr: true, ipv6Only: true });
     this.udp6 = udp6;
     udp6.onMessage((message) => this.handleDiscovery(message.data, message.address, message.port, udp6));
     udp6.onError(() => undefined);
     const ifname = this.multicast?.interfaceName;
     if (ifname) {
       // Every device joins ff02::c on the port; each answers from its own IPv6 socket.
-      const group = await this.udpFactory({ type: 'udp6', bindAddress: '::', port: 3702, reuseAddr: true, ipv6Only: true, memberships: [{ group: 'ff02::c', interfaceAddress: `::%${ifname}` }] });
+      const group = await this.udpFactory({ type: 'udp6', bindAddress: '::', port: WS_DISCOVERY_PORT, reuseAddr: true, ipv6Only: true, memberships: [{ group: WS_DISCOVERY_IPV6_GROUP, interfaceAddress: `::%${ifname}` }] });
       this.wsGroup6 = group;
       group.onMessage((message) => this.handleDiscovery(message.data, message.address, message.port, udp6));
       group.onError(() => undefined);

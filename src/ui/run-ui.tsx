@@ -4,7 +4,7 @@ import { render } from 'ink';
 import { App } from './App.js';
 import { createUiSession } from './session.js';
 import type { ScanOptions } from '../index.js';
-import { Ledger, blockingAttempt } from '../guard/ledger.js';
+import { Ledger, attemptsFor } from '../guard/ledger.js';
 import type { CredentialEntry } from '../guard/credentials.js';
 
 export interface InteractiveOptions {
@@ -24,11 +24,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<{ log
       scope={{ interfaces: [...new Set(options.scan.interfaces.map((i) => i.name))], targets: options.scan.targets.length }}
       {...(options.defaultUser ? { defaultUser: options.defaultUser } : {})}
       {...(options.fileEntries ? { fileEntries: options.fileEntries } : {})}
-      history={(keys) => {
-        const read = ledger.read();
-        void blockingAttempt;
-        return read.attempts.filter((a) => a.keys.some((k) => keys.includes(k)));
-      }}
+      history={(keys) => attemptsFor(ledger.read(), keys)}
       colour={colour}
     />,
     { exitOnCtrlC: true },

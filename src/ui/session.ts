@@ -8,6 +8,7 @@ import type { XprotectRow } from '../output/xprotect-csv.js';
 import { writeXprotectCsv } from '../output/xprotect-csv.js';
 import { ScanDocumentBuilder } from '../output/json.js';
 import { writeFileSync } from 'node:fs';
+import { isFailedLogin } from '../model/device.js';
 
 interface LoginRequest {
   book: CredentialBook;
@@ -87,7 +88,7 @@ export function createUiSession(options: Omit<ScanOptions, 'afterFingerprint'> &
       });
       for await (const event of events) {
         builder.add(event);
-        if (event.type === 'login' && ['rejected', 'locked', 'error'].includes(event.status)) loginFailed = true;
+        if (event.type === 'login' && isFailedLogin(event.status)) loginFailed = true;
         if (event.type === 'plan') {
           planReady?.(event.logins);
           planReady = null;

@@ -1,1 +1,2 @@
 export * from './dhip.js';
+export * from './constants.js';

@@ -1,1 +1,2 @@
 export * from './mdns-service.js';
+export * from './constants.js';

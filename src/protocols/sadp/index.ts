@@ -1,1 +1,2 @@
 export * from './sadp.js';
+export * from './constants.js';

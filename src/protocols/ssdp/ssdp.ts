@@ -4,13 +4,14 @@
  * `LOCATION` points at a description XML readable without login (see upnp-description.ts). It is a
  * payload-learned address: report it, never send credentials there (CONTRACT S3).
  */
+import { SSDP_GROUP, SSDP_PORT } from './constants.js';
 import { CodecError } from '../codec-error.js';
 
 export type SsdpErrorCode = 'ssdp-too-large' | 'ssdp-empty' | 'ssdp-bad-start-line' | 'ssdp-too-many-headers' | 'upnp-malformed' | 'upnp-no-device';
 
 export class SsdpDecodeError extends CodecError<SsdpErrorCode> {}
 
-export const SSDP_MULTICAST_HOST = '239.255.255.250:1900';
+export const SSDP_MULTICAST_HOST = `${SSDP_GROUP}:${SSDP_PORT}`;
 /** Real SSDP datagrams are under 1 KB (UDA 1.1 asks senders to stay within one unfragmented packet). */
 export const MAX_SSDP_BYTES = 8 * 1024;
 export const MAX_SSDP_HEADERS = 64;

@@ -3,3 +3,4 @@ export * from './parse-message.js';
 export * from './scopes.js';
 export * from './classify-endpoint.js';
 export * from './endpoint-mac.js';
+export * from './constants.js';

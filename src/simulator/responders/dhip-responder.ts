@@ -7,9 +7,9 @@ import { encodeDhipFrame, parseDhipMessage, type DhipMessage } from '../../proto
 import { loadCapture } from '../templates.js';
 import { openResponderEndpoint } from './udp-responder.js';
 import { looksCredentialed, type Responder, type ResponderDeviceInfo, type ResponderOptions } from './types.js';
+import { DHIP_PORT, DHIP_GROUP } from '../../protocols/dhip/index.js';
+export { DHIP_PORT, DHIP_GROUP };
 
-export const DHIP_PORT = 37810;
-export const DHIP_GROUP = '239.255.255.251';
 
 const TEMPLATE = 'dahua-dhip/dahua-IPC-HDW5421S-phenomite.body.json';
 

@@ -21,9 +21,9 @@ import { normaliseMac } from '../../model/device.js';
 import type { UdpEndpoint, UdpMessage } from '../../transport/udp.js';
 import { openResponderEndpoint } from './udp-responder.js';
 import { looksCredentialed, type Responder, type ResponderDeviceInfo, type ResponderOptions } from './types.js';
+import { MDNS_PORT, MDNS_GROUP } from '../../protocols/mdns/index.js';
+export { MDNS_PORT, MDNS_GROUP };
 
-export const MDNS_PORT = 5353;
-export const MDNS_GROUP = '224.0.0.251';
 
 /** The subset of dns-packet 5 (no published types) that the responder uses. */
 export interface DnsQuestion {

@@ -7,9 +7,9 @@
 import { buildSadpProbeMatch, parseSadpMessage, type SadpMessage } from '../../protocols/sadp/index.js';
 import { openResponderEndpoint } from './udp-responder.js';
 import { looksCredentialed, type Responder, type ResponderOptions } from './types.js';
+import { SADP_PORT, SADP_GROUP } from '../../protocols/sadp/index.js';
+export { SADP_PORT, SADP_GROUP };
 
-export const SADP_PORT = 37020;
-export const SADP_GROUP = '239.255.255.250';
 
 export interface SadpResponderOptions extends ResponderOptions {
   /** IPv4Address to claim in the payload (default: the device's address), to simulate a NATed or stale device. */

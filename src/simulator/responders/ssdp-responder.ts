@@ -10,9 +10,9 @@ import { escapeXml } from '../../protocols/xml/parse-xml.js';
 import { loadCapture, setElementText } from '../templates.js';
 import { openResponderEndpoint } from './udp-responder.js';
 import { looksCredentialed, type Responder, type ResponderDeviceInfo, type ResponderOptions } from './types.js';
+import { SSDP_PORT, SSDP_GROUP } from '../../protocols/ssdp/index.js';
+export { SSDP_PORT, SSDP_GROUP };
 
-export const SSDP_PORT = 1900;
-export const SSDP_GROUP = '239.255.255.250';
 export const SSDP_DESCRIPTION_PATH = '/rootdesc.xml';
 
 const RESPONSE_TEMPLATE = 'upnp/axis-M1014-ssdp-MSEARCH-200-response-axis-discovery-ssdp-js.txt';

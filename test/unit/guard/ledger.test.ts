@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, appendFileSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Ledger, blockingAttempt, defaultLedgerPath, parseLedger } from '../../../src/guard/ledger.js';
+import { Ledger, attemptsFor, blockingAttempt, defaultLedgerPath, keyMatches, parseLedger } from '../../../src/guard/ledger.js';
 
 const fresh = (): Ledger => new Ledger(join(mkdtempSync(join(tmpdir(), 'ledger-')), 'state', 'ledger.jsonl'));
 const intent = { keys: ['mac:58:50:ed:1f:e3:85', 'serial:ABC'], address: '192.0.2.40', method: 'http-digest' as const, url: 'http://192.0.2.40/ISAPI/Security/userCheck', username: 'admin', at: '2026-11-24T10:00:00.000Z' };
@@ -57,6 +57,8 @@ describe('attempt ledger (S5)', () => {
       expect(read.damagedLines).toEqual([3]);
       expect(blockingAttempt(read, ['mac:58:50:ed:1f:e3:85']), `cut at ${cut}`).not.toBeNull();
       expect(blockingAttempt(read, ['mac:00:11:22:33:44:55'])).toBeNull();
+      // The history the UI shows comes from the same matcher: the torn attempt is listed, not dropped.
+      expect(attemptsFor(read, ['mac:58:50:ed:1f:e3:85'])).toHaveLength(2);
       // and forget clears it
       copy.forget('mac:58:50:ed:1f:e3:85', intent.at);
       expect(blockingAttempt(copy.read(), ['mac:58:50:ed:1f:e3:85'])).toBeNull();
@@ -115,5 +117,16 @@ describe('a torn outcome line', () => {
     expect(read.attempts).toHaveLength(1);
     expect(read.attempts[0]!.status).toBeNull();
     expect(blockingAttempt(read, ['mac:58:50:ed:1f:e3:85'])).not.toBeNull();
+  });
+});
+
+describe('the one ledger key matcher', () => {
+  it('matches a whole key exactly and a torn key (ending in *) by prefix', () => {
+    expect(keyMatches('mac:58:50:ed:1f:e3:85', ['mac:58:50:ed:1f:e3:85'])).toBe(true);
+    expect(keyMatches('mac:58:50:ed:1f:e3:85', ['mac:58:50:ed:1f:e3:86'])).toBe(false);
+    expect(keyMatches('mac:58:50:ed:1f:e*', ['serial:x', 'mac:58:50:ed:1f:e3:85'])).toBe(true);
+    expect(keyMatches('mac:58:50:ed:1f:e*', ['mac:58:50:ed:1f:f3:85'])).toBe(false);
+    // A whole key is never a prefix match: "serial:AB" must not block "serial:ABC".
+    expect(keyMatches('serial:AB', ['serial:ABC'])).toBe(false);
   });
 });

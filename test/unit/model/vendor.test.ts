@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findKnownVendor, normaliseVendor } from '../../../src/model/vendor.js';
+import { findKnownVendor, normaliseVendor, vendorFamilyOf } from '../../../src/model/vendor.js';
 import { listCaptures, readCaptureText } from '../../support/captures.js';
 
 function extractAll(file: string, pattern: RegExp): string[] {
@@ -128,5 +128,26 @@ describe('normaliseVendor spellings', () => {
 
   it('removes control characters that would corrupt a terminal', () => {
     expect(normaliseVendor('Evil\u001b[2JCam')).toBe('Evil [2JCam');
+  });
+});
+
+describe('vendorFamilyOf: the one vendor → API family map', () => {
+  it.each([
+    ['HIKVISION', 'hikvision'],
+    ['Hangzhou Hikvision Digital Technology Co., Ltd.', 'hikvision'],
+    ['Hik-Connect', 'hikvision'],
+    ['ZheJiang Dahua Technology CO.,LTD.', 'dahua'],
+    // OEM brands on Dahua firmware speak the Dahua API (and serve its stream paths).
+    ['Amcrest', 'dahua'],
+    ['LOREX', 'dahua'],
+    ['Axis Communications AB', 'axis'],
+    ['Samsung Techwin', 'hanwha'],
+    ['Wisenet', 'hanwha'],
+  ])('%s → %s', (raw, family) => {
+    expect(vendorFamilyOf(raw)).toBe(family);
+  });
+
+  it('has no family for other vendors, unknown names and empty text', () => {
+    for (const raw of ['Pelco', 'Sony', 'ONVIF_ICAMERA', '', null, undefined, 'hikvisionary']) expect(vendorFamilyOf(raw)).toBeNull();
   });
 });
