@@ -9,7 +9,8 @@ import type { TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpEndpoint, type UdpSocketFactory } from '../transport/udp.js';
 import type { SimulatorProfile } from './profile.js';
-import { buildHello, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP, WS_DISCOVERY_PORT } from '../protocols/ws-discovery/index.js';
+import { WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP, WS_DISCOVERY_PORT } from '../protocols/ws-discovery/index.js';
+import { helloXml, probeMatchesXml, type AnnouncedEndpoint } from './wire/ws-discovery.js';
 import { loadCapture, setElementText } from './templates.js';
 import { AuthGate } from './auth-gate.js';
 import { newCounters, type DeviceCounters } from './counters.js';
@@ -276,43 +277,36 @@ export class SimulatedDevice implements ServiceHost {
     this.timers.add(timer);
   }
 
-  buildHello(): string {
+  /** What this device announces about itself in Hello and ProbeMatches. */
+  private announced(): AnnouncedEndpoint {
     const ws = this.profile.wsDiscovery;
-    return buildHello({
-      messageId: randomUUID(),
-      endpointUuid: this.endpointUuid,
-      types: (ws?.types ?? 'dn:NetworkVideoTransmitter tds:Device').split(/\s+/).filter((t) => /^(dn|tds):/.test(t)),
+    return {
+      address: this.endpointUuid,
+      types: ws?.types ?? 'dn:NetworkVideoTransmitter tds:Device',
       scopes: ws?.scopes ?? [],
       xaddrs: this.advertisedXAddrs.split(' '),
-      metadataVersion: 1,
-    });
+    };
+  }
+
+  buildHello(): string {
+    return helloXml(randomUUID(), this.announced());
   }
 
   buildProbeMatches(relatesTo: string): string {
     const ws = this.profile.wsDiscovery;
-    const scopes = (ws?.scopes ?? []).join(' ');
-    const types = ws?.types ?? 'dn:NetworkVideoTransmitter tds:Device';
+    const endpoint = this.announced();
     if (ws?.probeMatchTemplate) {
+      // The profile's own captured answer, with this device's values put in.
       let xml = loadCapture(ws.probeMatchTemplate);
       xml = setElementText(xml, 'MessageID', `uuid:${randomUUID()}`);
       xml = setElementText(xml, 'RelatesTo', relatesTo);
-      xml = setElementText(xml, 'Address', this.endpointUuid);
-      xml = setElementText(xml, 'Scopes', scopes);
-      xml = setElementText(xml, 'XAddrs', this.advertisedXAddrs);
-      xml = setElementText(xml, 'Types', types);
+      xml = setElementText(xml, 'Address', endpoint.address);
+      xml = setElementText(xml, 'Scopes', endpoint.scopes.join(' '));
+      xml = setElementText(xml, 'XAddrs', endpoint.xaddrs.join(' '));
+      xml = setElementText(xml, 'Types', endpoint.types);
       return xml;
     }
-    return (
-      '<?xml version="1.0" encoding="UTF-8"?>' +
-      '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" ' +
-      'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">' +
-      `<s:Header><a:MessageID>uuid:${randomUUID()}</a:MessageID><a:RelatesTo>${relatesTo}</a:RelatesTo>` +
-      '<a:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:To>' +
-      '<a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</a:Action></s:Header>' +
-      `<s:Body><d:ProbeMatches><d:ProbeMatch><a:EndpointReference><a:Address>${this.endpointUuid}</a:Address></a:EndpointReference>` +
-      `<d:Types>${types}</d:Types><d:Scopes>${scopes}</d:Scopes><d:XAddrs>${this.advertisedXAddrs}</d:XAddrs>` +
-      '<d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>'
-    );
+    return probeMatchesXml(randomUUID(), relatesTo, endpoint);
   }
 
   // ---- HTTP -----------------------------------------------------------------------------------------------

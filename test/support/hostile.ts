@@ -27,9 +27,11 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpEndpoint, type UdpMessage, type UdpSocketFactory } from '../../src/transport/udp.js';
-import { buildProbeMatches } from '../../src/protocols/ws-discovery/index.js';
-import { buildSadpProbeMatch, parseSadpMessage } from '../../src/protocols/sadp/index.js';
-import { encodeDhipFrame, parseDhipMessage } from '../../src/protocols/dhip/index.js';
+import { probeMatchesXml } from '../../src/simulator/wire/ws-discovery.js';
+import { parseSadpMessage } from '../../src/protocols/sadp/index.js';
+import { sadpProbeMatchXml } from '../../src/simulator/wire/sadp.js';
+import { parseDhipMessage } from '../../src/protocols/dhip/index.js';
+import { dhipDatagram } from '../../src/simulator/wire/dhip.js';
 import { buildDeviceInfoBody } from '../../src/simulator/responders/dhip-responder.js';
 
 export type HostileKind =
@@ -211,14 +213,12 @@ function ownUrl(context: UdpContext): string {
 
 function probeMatch(context: UdpContext, relatesTo: string, fields: { endpointUuid?: string; scopes?: string[]; xaddrs?: string[] } = {}): string {
   const r = context.responder;
-  return buildProbeMatches({
-    relatesTo: relatesTo || 'uuid:00000000-0000-0000-0000-000000000000',
-    messageId: randomUUID(),
-    endpointUuid: fields.endpointUuid ?? r.endpointUuid,
-    types: ['dn:NetworkVideoTransmitter'],
+  const endpoint = fields.endpointUuid ?? r.endpointUuid;
+  return probeMatchesXml(randomUUID(), relatesTo || 'uuid:00000000-0000-0000-0000-000000000000', {
+    address: /^[0-9a-f-]{36}$/i.test(endpoint) ? `urn:uuid:${endpoint}` : endpoint,
+    types: 'dn:NetworkVideoTransmitter',
     scopes: fields.scopes ?? [`onvif://www.onvif.org/name/HOSTILE`, `onvif://www.onvif.org/hardware/${encodeURIComponent(context.model)}`, `onvif://www.onvif.org/MAC/${r.mac}`],
     xaddrs: fields.xaddrs ?? [r.httpPort !== null ? ownUrl(context) : collectorUrl(context)],
-    metadataVersion: 1,
   });
 }
 
@@ -287,7 +287,7 @@ function padTo(xml: string, size: number): string {
 
 function sadpMatch(context: UdpContext, uuid: string, overrides: { mac?: string; serial?: string; ipv4?: string; httpPort?: number } = {}): string {
   const r = context.responder;
-  return buildSadpProbeMatch({
+  return sadpProbeMatchXml({
     uuid,
     deviceType: '141945',
     model: context.model,
@@ -355,31 +355,31 @@ function answerDhip(context: UdpContext, message: UdpMessage): Buffer[] {
   const body = dhipInfo(context);
   switch (context.kind) {
     case 'garbage': {
-      const lying = encodeDhipFrame(body);
+      const lying = dhipDatagram(body);
       lying.writeUInt32LE(60_000, 16);
       lying.writeUInt32LE(60_000, 24);
-      const badMagic = encodeDhipFrame(body);
+      const badMagic = dhipDatagram(body);
       badMagic.write('XHIP', 4, 'latin1');
-      return [lying, badMagic, encodeDhipFrame('{"method":"client.notifyDevInfo","params":'), encodeDhipFrame('null'), randomBytes(31), Buffer.concat([encodeDhipFrame(body), Buffer.from('trailing')])];
+      return [lying, badMagic, dhipDatagram('{"method":"client.notifyDevInfo","params":'), dhipDatagram('null'), randomBytes(31), Buffer.concat([dhipDatagram(body), Buffer.from('trailing')])];
     }
     case 'xml-bomb':
       // JSON has no entities; its bomb is nesting.
-      return [encodeDhipFrame(`{"method":"client.notifyDevInfo","params":{"deviceInfo":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`)];
+      return [dhipDatagram(`{"method":"client.notifyDevInfo","params":{"deviceInfo":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`)];
     case 'non-utf8': {
       const [head, tail] = body.split(context.model);
-      return [encodeDhipFrame(Buffer.concat([Buffer.from(head ?? '', 'utf8'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(tail ?? '', 'utf8')]))];
+      return [dhipDatagram(Buffer.concat([Buffer.from(head ?? '', 'utf8'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(tail ?? '', 'utf8')]))];
     }
     case 'jumbo':
-      return [encodeDhipFrame(body.replace('"DeviceType"', `"Padding":"${'x'.repeat(60_000)}","DeviceType"`))];
+      return [dhipDatagram(body.replace('"DeviceType"', `"Padding":"${'x'.repeat(60_000)}","DeviceType"`))];
     case 'flood': {
       const count = context.options.floodCount ?? 500;
-      return Array.from({ length: count }, (_, i) => encodeDhipFrame(dhipInfo(context, { mac: `02:66:6e:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`, serial: `FLOOD-DHIP-${i}` })));
+      return Array.from({ length: count }, (_, i) => dhipDatagram(dhipInfo(context, { mac: `02:66:6e:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`, serial: `FLOOD-DHIP-${i}` })));
     }
     case 'impersonator':
-      return [encodeDhipFrame(body)];
+      return [dhipDatagram(body)];
     case 'points-elsewhere': {
       const collector = context.options.collector;
-      return [encodeDhipFrame(dhipInfo(context, { ipv4: collector?.address ?? '127.0.0.1', httpPort: collector?.port ?? 9 }))];
+      return [dhipDatagram(dhipInfo(context, { ipv4: collector?.address ?? '127.0.0.1', httpPort: collector?.port ?? 9 }))];
     }
     default:
       return [];

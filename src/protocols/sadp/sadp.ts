@@ -6,7 +6,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { normaliseMac } from '../../model/device.js';
-import { XmlDecodeError, decodeXmlText, escapeXml, parseXml } from '../xml/parse-xml.js';
+import { XmlDecodeError, decodeXmlText, parseXml } from '../xml/parse-xml.js';
 import type { XmlElement } from '../xml/parse-xml.js';
 import { CodecError } from '../codec-error.js';
 
@@ -218,64 +218,4 @@ function parsePort(value: string | undefined): number | undefined {
   return port >= 1 && port <= 65535 ? port : undefined;
 }
 
-export interface SadpProbeMatchFields {
-  uuid: string;
-  deviceType?: string;
-  model?: string;
-  serial?: string;
-  /** Any common MAC spelling; sent in Hikvision's lowercase dash form. */
-  mac?: string;
-  ipv4?: string;
-  ipv4Mask?: string;
-  ipv4Gateway?: string;
-  ipv6?: string;
-  httpPort?: number;
-  commandPort?: number;
-  httpsPort?: number;
-  firmware?: string;
-  dspVersion?: string;
-  activated?: boolean;
-  dhcp?: boolean;
-  deviceLocked?: boolean;
-  oemCode?: string;
-  /**
-   * How false is spelled. Real firmware writes "flase" for some fields (DeviceLock on DS-2CD2385G1-I V5.6.2);
-   * the simulator can reproduce that to keep decoders honest.
-   */
-  falseSpelling?: 'false' | 'flase';
-}
 
-/**
- * A ProbeMatch in the element order of a captured DS-2CD2385G1-I V5.6.2 answer, for the simulator. Only the
- * fields given are written, except Uuid and Types, which every answer carries.
- */
-export function buildSadpProbeMatch(fields: SadpProbeMatchFields): string {
-  const falseWord = fields.falseSpelling ?? 'false';
-  const bool = (value: boolean | undefined): string | undefined => (value === undefined ? undefined : value ? 'true' : falseWord);
-  const mac = normaliseMac(fields.mac)?.replace(/:/g, '-');
-  const elements: Array<[string, string | number | undefined]> = [
-    ['Uuid', fields.uuid],
-    ['Types', 'inquiry'],
-    ['DeviceType', fields.deviceType],
-    ['DeviceDescription', fields.model],
-    ['DeviceSN', fields.serial],
-    ['CommandPort', fields.commandPort],
-    ['HttpPort', fields.httpPort],
-    ['HttpsPort', fields.httpsPort],
-    ['MAC', mac],
-    ['IPv4Address', fields.ipv4],
-    ['IPv4SubnetMask', fields.ipv4Mask],
-    ['IPv4Gateway', fields.ipv4Gateway],
-    ['IPv6Address', fields.ipv6],
-    ['DHCP', bool(fields.dhcp)],
-    ['SoftwareVersion', fields.firmware],
-    ['DSPVersion', fields.dspVersion],
-    ['Activated', bool(fields.activated)],
-    ['DetailOEMCode', fields.oemCode],
-    ['DeviceLock', bool(fields.deviceLocked)],
-  ];
-  const lines = elements
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([name, value]) => `\t<${name}>${escapeXml(String(value))}</${name}>`);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<ProbeMatch>\n${lines.join('\n')}\n</ProbeMatch>\n`;
-}

@@ -3,7 +3,8 @@
  * IPC-HDW5421S answer (phenomite), this device's values substituted. Answers go to the sender's address and port,
  * whether the search came by unicast or on the group.
  */
-import { encodeDhipFrame, parseDhipMessage, type DhipMessage } from '../../protocols/dhip/index.js';
+import { parseDhipMessage, type DhipMessage } from '../../protocols/dhip/index.js';
+import { dhipDatagram } from '../wire/dhip.js';
 import { loadCapture } from '../templates.js';
 import { openResponderEndpoint } from './udp-responder.js';
 import { looksCredentialed, type Responder, type ResponderDeviceInfo, type ResponderOptions } from './types.js';
@@ -31,7 +32,7 @@ export async function startDhipResponder(options: DhipResponderOptions): Promise
     if (decoded.kind !== 'search') return;
     options.onProbe?.({ source: message.address, credentialed, multicast });
     if (credentialed) return;
-    const reply = encodeDhipFrame(buildDeviceInfoBody(options.device, options.reportedAddress ?? options.device.address));
+    const reply = dhipDatagram(buildDeviceInfoBody(options.device, options.reportedAddress ?? options.device.address));
     socket.send(reply, message.port, message.address).catch(() => undefined);
   });
   return { close: () => endpoint.close() };

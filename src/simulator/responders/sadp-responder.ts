@@ -4,7 +4,8 @@
  * answered to the group, as Hikvision devices do (FIELD-NOTES §3); a unicast inquiry is answered to its sender.
  * Every other SADP command carries a password on real devices: it is counted as credentialed and never answered.
  */
-import { buildSadpProbeMatch, parseSadpMessage, type SadpMessage } from '../../protocols/sadp/index.js';
+import { parseSadpMessage, type SadpMessage } from '../../protocols/sadp/index.js';
+import { sadpProbeMatchXml } from '../wire/sadp.js';
 import { openResponderEndpoint } from './udp-responder.js';
 import { looksCredentialed, type Responder, type ResponderOptions } from './types.js';
 import { SADP_PORT, SADP_GROUP } from '../../protocols/sadp/index.js';
@@ -32,7 +33,7 @@ export async function startSadpResponder(options: SadpResponderOptions): Promise
     if (decoded.kind !== 'inquiry') return;
     options.onProbe?.({ source: message.address, credentialed, multicast });
     if (credentialed) return;
-    const reply = buildSadpProbeMatch({
+    const reply = sadpProbeMatchXml({
       uuid: decoded.uuid ?? '',
       deviceType: '141945',
       model: device.model,

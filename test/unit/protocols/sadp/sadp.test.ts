@@ -4,7 +4,6 @@ import {
   MAX_SADP_BYTES,
   SadpDecodeError,
   buildSadpInquiry,
-  buildSadpProbeMatch,
   parseSadpBoolean,
   parseSadpMessage,
 } from '../../../../src/protocols/sadp/sadp.js';
@@ -242,49 +241,5 @@ describe('parseSadpMessage on hostile or odd input', () => {
 
   it('a ProbeMatch with no fields still decodes, with nothing invented', () => {
     expect(parseSadpMessage('<ProbeMatch></ProbeMatch>')).toEqual({ kind: 'probe-match', raw: {} });
-  });
-});
-
-describe('buildSadpProbeMatch (simulator)', () => {
-  it('round-trips through the decoder', () => {
-    const xml = buildSadpProbeMatch({
-      uuid: 'E8ECFE09-90E4-44C0-842B-703F46B58C81',
-      deviceType: '141945',
-      model: 'DS-2CD2385G1-I',
-      serial: 'DS-2CD2385G1-I20200414AAWRE33842150',
-      mac: '58:50:ED:1F:E3:85',
-      ipv4: '192.0.2.40',
-      ipv4Mask: '255.255.255.0',
-      ipv4Gateway: '192.0.2.1',
-      httpPort: 80,
-      commandPort: 8000,
-      firmware: 'V5.6.2build 190701',
-      activated: false,
-      dhcp: true,
-      deviceLocked: false,
-      oemCode: '1',
-      falseSpelling: 'flase',
-    });
-    expect(xml).toContain('<MAC>58-50-ed-1f-e3-85</MAC>');
-    expect(xml).toContain('<Activated>flase</Activated>');
-    expect(xml).not.toMatch(/password/i);
-    expect(parseSadpMessage(xml)).toMatchObject({
-      kind: 'probe-match',
-      model: 'DS-2CD2385G1-I',
-      serial: 'DS-2CD2385G1-I20200414AAWRE33842150',
-      mac: '58:50:ed:1f:e3:85',
-      ipv4: '192.0.2.40',
-      httpPort: 80,
-      commandPort: 8000,
-      activated: false,
-      dhcp: true,
-      deviceLocked: false,
-      oemCode: '1',
-    });
-  });
-
-  it('escapes values', () => {
-    const xml = buildSadpProbeMatch({ uuid: 'u', model: 'A<B>&"C' });
-    expect(probeMatch(parseSadpMessage(xml)).model).toBe('A<B>&"C');
   });
 });
