@@ -1,17 +1,19 @@
 /**
  * mDNS / DNS-SD: browse the camera service types on each chosen IPv4 interface (FIELD-NOTES §3): `_axis-video._tcp`
- * (Axis, with the MAC in TXT), `_CGI._tcp` (Hikvision), `_onvif._tcp`, `_http._tcp`, `_rtsp._tcp`. bonjour-service
- * owns the socket and the DNS codec (its multicast-dns socket is the one exception to transport/udp.ts, as
- * the dependency was chosen for it); the session factory is injectable so tests never touch a network.
+ * (Axis, with the MAC in TXT), `_CGI._tcp` (Hikvision), `_onvif._tcp`, `_http._tcp`, `_rtsp._tcp`. The socket and
+ * the DNS codec belong to bonjour-service, opened in transport/mdns.ts (the one socket not made by
+ * transport/udp.ts, as the dependency was chosen for it); the session factory is injectable so tests never touch a
+ * network.
  *
  * mDNS is multicast only (RFC 6762 §5): nothing runs when no interface is chosen (`--no-multicast`, or a unicast
  * sweep). bonjour-service queries once per browse; devices that missed it, or answered while the socket was still
  * joining the group, are caught by re-querying every second of the wait.
  */
 import { isIP } from 'node:net';
-import type { EventEmitter } from 'node:events';
-import Bonjour from 'bonjour-service';
-import { parseMdnsService, type MdnsServiceInput } from '../protocols/mdns/index.js';
+import { parseMdnsService } from '../protocols/mdns/index.js';
+import { openBonjourSession, type MdnsBrowseSession, type MdnsService, type MdnsSessionFactory } from '../transport/mdns.js';
+
+export type { MdnsBrowseSession, MdnsService, MdnsSessionFactory, MdnsSessionOptions } from '../transport/mdns.js';
 import type { Evidence } from '../model/device.js';
 import type { Observation } from '../model/record.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
@@ -21,70 +23,10 @@ import { delay } from '../util/async-queue.js';
 export const MDNS_SERVICE_TYPES = ['axis-video', 'CGI', 'onvif', 'http', 'rtsp'] as const;
 export const MDNS_REQUERY_MS = 1000;
 
-/** A resolved service as bonjour-service reports it; `referer` is the address the answer came from. */
-export interface MdnsService extends MdnsServiceInput {
-  referer?: { address?: string };
-}
-
-export interface MdnsBrowseSession {
-  /** Browse one service type over TCP; `onService` is called for each instance resolved. */
-  browse(type: string, onService: (service: MdnsService) => void): void;
-  /** Send every browse query again. */
-  requery(): void;
-  close(): Promise<void>;
-}
-
-export interface MdnsSessionOptions {
-  /** The IPv4 address of the interface to join 224.0.0.251 on and send from. */
-  interfaceAddress: string;
-  onError(error: Error): void;
-}
-
-export type MdnsSessionFactory = (options: MdnsSessionOptions) => MdnsBrowseSession;
-
 export interface MdnsChannelOptions {
   openSession?: MdnsSessionFactory;
   requeryMs?: number;
 }
-
-type BonjourBrowser = ReturnType<Bonjour['find']>;
-
-/**
- * A bonjour-service instance bound to 0.0.0.0:5353 (shared with the system's responder through SO_REUSEADDR) that
- * joins the group and sends on one interface. Binding the interface address instead would hide every multicast
- * answer on Linux, which delivers group datagrams only to wildcard- or group-bound sockets.
- */
-export const openBonjourSession: MdnsSessionFactory = ({ interfaceAddress, onError }) => {
-  // bonjour-service passes its options to multicast-dns unchanged; its typing names the wrong interface.
-  const multicastDnsOptions = { interface: interfaceAddress, bind: '0.0.0.0' };
-  const instance = new Bonjour(multicastDnsOptions as unknown as ConstructorParameters<typeof Bonjour>[0], onError);
-  // multicast-dns emits 'error' (EADDRINUSE, EACCES) on an emitter bonjour-service keeps private; unheard, it
-  // would crash the process instead of becoming a warning.
-  const mdns = (instance as unknown as { server?: { mdns?: EventEmitter } }).server?.mdns;
-  mdns?.on('error', onError);
-  // Warnings are undecodable packets and failed group joins: worth reporting, never fatal.
-  mdns?.on('warning', onError);
-  const browsers: BonjourBrowser[] = [];
-  return {
-    browse(type, onService) {
-      browsers.push(instance.find({ type, protocol: 'tcp' }, (service) => onService(service as MdnsService)));
-    },
-    requery() {
-      for (const browser of browsers) browser.update();
-    },
-    close() {
-      for (const browser of browsers) browser.stop();
-      return new Promise<void>((resolve) => {
-        try {
-          instance.destroy(() => resolve());
-        } catch {
-          // dgram throws when the socket never bound (the error was already reported).
-          resolve();
-        }
-      });
-    },
-  };
-};
 
 export function createMdnsChannel(options: MdnsChannelOptions = {}): DiscoveryChannelRunner {
   const openSession = options.openSession ?? openBonjourSession;
