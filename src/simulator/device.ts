@@ -3,9 +3,8 @@
  * vendor's HTTP API, each device with its own clock, accounts and lockout model, and counters that tests read to
  * prove what the scanner did (anonymous vs credentialed requests, failed logins, lockouts, who sent credentials).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpEndpoint, type UdpSocketFactory } from '../transport/udp.js';
 import type { SimulatorProfile } from './profile.js';
@@ -14,9 +13,9 @@ import { helloXml, probeMatchesXml, type AnnouncedEndpoint } from './wire/ws-dis
 import { loadCapture, setElementText } from './templates.js';
 import { AuthGate } from './auth-gate.js';
 import { newCounters, type DeviceCounters } from './counters.js';
-import { normaliseSource, send } from './http-reply.js';
-import { HTTP_SERVICES, type ServiceHost } from './services/index.js';
-import { responderDeviceInfo, startDiscoveryResponders, ssdpDescriptionXml, subscribeMulticastGroup, SSDP_DESCRIPTION_PATH, type Responder } from './responders/index.js';
+import type { ServiceHost } from './services/index.js';
+import { serveHttp } from './http-server.js';
+import { responderDeviceInfo, startDiscoveryResponders, subscribeMulticastGroup, type Responder } from './responders/index.js';
 import { startRtspResponder, type RtspResponder } from './responders/rtsp-responder.js';
 import { loadSimulatorCertificate, type SimulatorCertificate } from './tls.js';
 import { urlHost } from '../model/address.js';
@@ -113,7 +112,7 @@ export class SimulatedDevice implements ServiceHost {
   }
 
   async start(): Promise<void> {
-    this.http = createServer((req, res) => void this.handleHttp(req, res));
+    this.http = createServer((req, res) => void serveHttp(this, req, res));
     this.http.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       this.http!.once('error', reject);
@@ -219,7 +218,7 @@ export class SimulatedDevice implements ServiceHost {
 
   private async startIpv6(): Promise<void> {
     const address = this.ipv6Address!;
-    const http6 = createServer((req, res) => void this.handleHttp(req, res));
+    const http6 = createServer((req, res) => void serveHttp(this, req, res));
     this.http6 = http6;
     await new Promise<void>((resolve, reject) => {
       http6.once('error', reject);
@@ -240,7 +239,7 @@ export class SimulatedDevice implements ServiceHost {
   }
 
   private async startHttps(port: number): Promise<void> {
-    const https = createHttpsServer(loadSimulatorCertificate('simulator'), (req, res) => void this.handleHttp(req, res));
+    const https = createHttpsServer(loadSimulatorCertificate('simulator'), (req, res) => void serveHttp(this, req, res));
     https.keepAliveTimeout = 5_000;
     this.https = https;
     await new Promise<void>((resolve, reject) => {
@@ -308,45 +307,4 @@ export class SimulatedDevice implements ServiceHost {
     }
     return probeMatchesXml(randomUUID(), relatesTo, endpoint);
   }
-
-  // ---- HTTP -----------------------------------------------------------------------------------------------
-
-  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).byteLength;
-      if (size > 256 * 1024) {
-        res.writeHead(413).end();
-        return;
-      }
-      chunks.push(chunk as Buffer);
-    }
-    const body = Buffer.concat(chunks).toString('utf8');
-    const source = normaliseSource(req.socket.remoteAddress ?? '');
-    const url = new URL(req.url ?? '/', 'http://device');
-    const authorization = req.headers['authorization'];
-    const hasWsse = /UsernameToken/.test(body);
-    const credentialed = authorization !== undefined || hasWsse;
-    if (credentialed) {
-      this.gate.noteCredentialed(source);
-      if (authorization && hasWsse) this.counters.mixedCredentialRequests += 1;
-      if (authorization && /^\s*basic/i.test(authorization)) this.counters.basicCredentialRequests += 1;
-    } else {
-      this.counters.anonymousRequests += 1;
-    }
-    const server = this.profile.http?.server;
-    if (server) res.setHeader('Server', server);
-
-    if (req.method === 'GET' && url.pathname === SSDP_DESCRIPTION_PATH && this.profile.channels.includes('ssdp')) {
-      send(res, 200, 'text/xml; charset="utf-8"', ssdpDescriptionXml(responderDeviceInfo(this.profile, this.address, this.httpPort)));
-      return;
-    }
-    const request = { req, res, url, body, source, secure: (req.socket as TLSSocket).encrypted === true };
-    for (const service of HTTP_SERVICES) {
-      if (await service(this, request)) return;
-    }
-    send(res, 404, 'text/plain', 'not found');
-  }
 }
-
