@@ -581,7 +581,7 @@ export function renderReport(results: BenchResults): { markdown: string; charts:
   lines.push(
     '## 4. Caveats',
     '',
-    '- The VMS row is an emulation written from FIELD-NOTES §1, not a vendor\'s code; it is generous to the VMS (right pair first, stops at the first',
+    '- The VMS row is an emulation written from docs/FIELD-NOTES.md §1, not a vendor\'s code; it is generous to the VMS (right pair first, stops at the first',
     '  success, only the drivers the WS-Discovery scopes point to). A real address-range scan repeats per address and per candidate driver.',
     '- node-onvif-ts and nmap see only WS-Discovery; SADP-only devices (factory-new Hikvision) are invisible to them by design.',
     '- nmap 7.93\'s `wsdd` decoder only accepts a `MessageID` starting with `urn:uuid:`; the simulator always sends `uuid:…` (5 of the 11 real captured',

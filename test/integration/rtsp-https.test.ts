@@ -1,7 +1,7 @@
 /**
  * Issue 4 remainder, against the simulator: the anonymous RTSP probe (OPTIONS + credential-less DESCRIBE) brings
  * the RTSP Server header and realm as evidence without a single credentialed request, and over HTTPS the one
- * login goes only to the certificate seen anonymously (CONTRACT S1, S3).
+ * login goes only to the certificate seen anonymously (docs/SAFETY.md S1, S3).
  *
  * This file owns 127.78.20.0/24. The simulated RTSP servers listen on 554, which needs root (as in CI); without
  * root they listen on ephemeral ports no scanner can know about, and the RTSP evidence tests are skipped — loudly.

@@ -1,7 +1,7 @@
 /**
  * GetSystemDateAndTime (ONVIF Core, access class PRE_AUTH): the device clock, needed before a WS-UsernameToken can be
  * built — devices reject a token whose Created is outside their window, with the same fault as a wrong password
- * (FIELD-NOTES §1, §5).
+ * (docs/FIELD-NOTES.md §1, §5).
  *
  * Every field is validated and converted without letting Date roll over: node-onvif-ts passes the 1-based month
  * straight to `new Date()` and lands a month off; an out-of-range value here gives null, never a shifted date.
@@ -69,7 +69,7 @@ export function parseSystemDateAndTime(xml: string | Uint8Array): SystemDateAndT
 /**
  * The device clock in UTC milliseconds and how it was obtained. UTCDateTime wins; else LocalDateTime converted
  * with the POSIX TZ when it parses; else LocalDateTime taken as UTC (some devices send only that — one real
- * device reads 1979 — and an offset of hours is still better than none: FIELD-NOTES §4).
+ * device reads 1979 — and an offset of hours is still better than none: docs/FIELD-NOTES.md §4).
  */
 export function resolveDeviceClock(parsed: Pick<SystemDateAndTime, 'utc' | 'local' | 'timeZone' | 'daylightSavings'>): { timeMs: number; basis: ClockBasis } | null {
   if (parsed.utc && Number.isFinite(parsed.utc.getTime())) return { timeMs: parsed.utc.getTime(), basis: 'utc' };

@@ -2,7 +2,7 @@
  * WS-Discovery messages in the April 2005 draft that ONVIF mandates (ONVIF Core, "Discovery": namespace
  * http://schemas.xmlsoap.org/ws/2005/04/discovery with WS-Addressing 2004/08), over SOAP 1.2. The Probe is what
  * the scanner sends; ProbeMatches, Hello and Bye exist for the simulator. Real captures, not these builders, are
- * the test oracle for the parser (STYLE.md §10).
+ * the test oracle for the parser (docs/ARCHITECTURE.md §10).
  */
 import { escapeXml } from '../xml/parse-xml.js';
 
