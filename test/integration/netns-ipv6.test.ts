@@ -8,6 +8,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/cli.js';
 import { collectChild, createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../support/netns.js';
+import { expectValidDocument } from '../support/schema.js';
 
 const reason = namespaceUnavailableReason();
 if (reason) console.warn(`\n!!! network namespaces unavailable (${reason}): the IPv6 dual-stack test is SKIPPED !!!\n`);
@@ -33,7 +34,7 @@ describe.skipIf(reason !== null)('dual-stack device over IPv4 and IPv6 multicast
     await new Promise((r) => setTimeout(r, 800));
     const result = await collectChild(network.spawnIn(network.scanner, process.execPath, [cliPath, 'scan', '--interface', network.scannerInterface, '--json', '--wait', '1500']), 15_000);
     expect(result.code, result.stderr).toBe(0);
-    const document = JSON.parse(result.stdout) as { devices: Array<{ addresses: string[]; model: string | null; onvif: { xaddrs: string[] } | null }>; warnings: unknown[] };
+    const document = expectValidDocument<{ devices: Array<{ addresses: string[]; model: string | null; onvif: { xaddrs: string[] } | null }>; warnings: unknown[] }>(result.stdout);
     expect(document.devices, result.stdout).toHaveLength(1);
     const device = document.devices[0]!;
     expect(device.addresses.sort()).toEqual(['198.18.11.10', 'fd00:198:18:b::a']);

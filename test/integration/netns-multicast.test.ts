@@ -18,6 +18,7 @@ import { loadProfile, type SimulatorProfile } from '../../src/simulator/profile.
 import { normaliseMac, type Device } from '../../src/model/device.js';
 import type { ScanDocument } from '../../src/output/json.js';
 import { testSubnet } from '../support/subnet.js';
+import { expectValidDocument } from '../support/schema.js';
 
 const SUBNET = '198.18.7';
 /** The dual-homed devices' second prefix, on the same link. */
@@ -135,11 +136,13 @@ function isRunning(pid: number | undefined): boolean {
 }
 
 function parseDocument(stdout: string, label: string): ScanDocument {
+  let document: unknown;
   try {
-    return JSON.parse(stdout) as ScanDocument;
+    document = JSON.parse(stdout);
   } catch {
     throw new Error(`${label}: stdout is not one JSON document:\n${stdout}`);
   }
+  return expectValidDocument(document);
 }
 
 const macOf = (profile: SimulatorProfile): string => normaliseMac(profile.identity.mac)!;

@@ -23,6 +23,8 @@ import { ScanDocumentBuilder, type ScanDocument } from '../../src/output/json.js
 import { Secret } from '../../src/guard/secret.js';
 import { createHttpTransport, HttpTransportError } from '../../src/transport/http.js';
 import { testSubnet } from '../support/subnet.js';
+import { formatNdjsonLine } from '../../src/output/ndjson.js';
+import { expectValidDocument, expectValidEvent } from '../support/schema.js';
 
 const SUBNET = testSubnet(20);
 const ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -43,10 +45,11 @@ async function scan(targets: string[], afterFingerprint?: (context: ScanContext)
   const builder = new ScanDocumentBuilder();
   const plan: PlannedLogin[] = [];
   for await (const event of runScan({ targets, interfaces: [], waitMs: 500, timeoutMs: 2000, concurrency: 16, ...(afterFingerprint ? { afterFingerprint } : {}) }) as AsyncIterable<ScanEvent>) {
+    expectValidEvent(formatNdjsonLine(event));
     builder.add(event);
     if (event.type === 'plan') plan.push(...event.logins);
   }
-  return { document: builder.build(), plan };
+  return { document: expectValidDocument(JSON.stringify(builder.build())), plan };
 }
 
 function loginPhase(): ReturnType<typeof createLoginPhase> {
