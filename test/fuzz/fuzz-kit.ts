@@ -14,7 +14,7 @@
  * MUTATIONS of the real captures in fixtures/captures: bit flips, truncation, duplication, deletion, byte splices,
  * insertion of DOCTYPE/entity declarations and other hostile snippets, huge numbers, deep nesting, invalid UTF-8.
  *
- * Run counts: FUZZ_RUNS per property (default 1000, what `npm test` runs); the per-call bound is FUZZ_CALL_MS
+ * Run counts: FUZZ_RUNS per property (default 200, the smoke count `npm test` runs; `npm run fuzz` = 100 000); the per-call bound is FUZZ_CALL_MS
  * (default 500 ms) plus FUZZ_MS_PER_KIB (default 4 ms) per KiB of input; FUZZ_REPORT=<file> appends one JSON line
  * of figures per codec when a file finishes.
  */
@@ -23,7 +23,7 @@ import fc from 'fast-check';
 import { afterAll, expect } from 'vitest';
 import { listCaptures, readCapture } from '../support/captures.js';
 
-export const FUZZ_RUNS = Math.max(1, Number(process.env['FUZZ_RUNS'] ?? 1000) || 1000);
+export const FUZZ_RUNS = Math.max(1, Number(process.env['FUZZ_RUNS'] ?? 200) || 200);
 export const CALL_BOUND_MS = Math.max(1, Number(process.env['FUZZ_CALL_MS'] ?? 500) || 500);
 /**
  * Plus this much per KiB of input: linear work on a 1 MB input (a 20 000-line damaged ledger, a 780 KB document)
@@ -158,14 +158,19 @@ export function checkCodec<I>(codec: Codec<I>, input: I): void {
  * reported with the checkCodec message, the replay seed and path, and a short excerpt of the shrunk input
  * (fast-check's own report prints the whole input, which for a mutated capture is tens of KB).
  */
-export function fuzz<I>(codec: Codec<I>, arbitrary: fc.Arbitrary<I>, runs = FUZZ_RUNS): void {
+export function fuzz<I>(codec: Codec<I>, arbitrary: fc.Arbitrary<I>, runs = FUZZ_RUNS, timeLimitMs = PROPERTY_TIME_LIMIT_MS): void {
   const details = fc.check(
     fc.property(arbitrary, (input) => {
       checkCodec(codec, input);
     }),
-    { numRuns: runs, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS, markInterruptAsFailure: false },
+    // An interrupted property checked fewer inputs than it claims: that is a failure, not a pass (a slowed-down
+    // decoder must not turn the suite green by running out of time).
+    { numRuns: runs, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: true },
   );
   if (!details.failed) return;
+  if (details.interrupted && details.errorInstance === null) {
+    throw new Error(`${codec.name}: interrupted by the ${timeLimitMs} ms time limit after ${details.numRuns} of ${runs} runs (seed ${details.seed})`);
+  }
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   const input = details.counterexample?.[0];
   throw new Error(
@@ -181,6 +186,7 @@ export function fuzz<I>(codec: Codec<I>, arbitrary: fc.Arbitrary<I>, runs = FUZZ
  * every prefix of a 13 KB capture is 13 000 parses of up to 13 KB); FUZZ_RUNS >= 10000 cuts everything everywhere.
  */
 export function checkEveryTruncation(codec: Codec<Uint8Array>, seeds: readonly Buffer[]): number {
+  requireSeeds(seeds, `${codec.name} truncations`);
   const exhaustive = FUZZ_RUNS >= 10_000;
   let count = 0;
   for (const seed of seeds) {
@@ -402,12 +408,25 @@ export function acceptedBy(seeds: readonly Buffer[], decode: (seed: Buffer) => u
   });
 }
 
-/** Sanity check used by every fuzz file: enough seeds decode before mutation (else the fuzzer starts off-target). */
+/**
+ * Sanity check used by every fuzz file: enough seeds decode before mutation (else the fuzzer starts off-target).
+ * An empty seed list fails (`atLeast` = `seeds.length` would otherwise pass with zero seeds), and so does a bound
+ * below one: at least one seed must decode.
+ */
 export function expectSeedsAccepted(seeds: readonly Buffer[], decode: (seed: Buffer) => unknown, atLeast: number): void {
+  requireSeeds(seeds, 'expectSeedsAccepted');
+  expect(atLeast, 'expectSeedsAccepted: at least one seed must be required to decode').toBeGreaterThanOrEqual(1);
   expect(acceptedBy(seeds, decode).length).toBeGreaterThanOrEqual(atLeast);
+}
+
+/** A fuzz file whose capture folder moved or whose filter matches nothing must fail, not fuzz nothing. */
+export function requireSeeds(seeds: readonly Buffer[], what: string): void {
+  if (seeds.length === 0) throw new Error(`${what}: no seeds (the captures it reads are missing or the filter matches none)`);
 }
 
 /** Every capture in these folders whose name passes the filter, as bytes (the fuzzer's seeds). */
 export function captureSeeds(folders: readonly string[], filter: (name: string) => boolean = () => true): Buffer[] {
-  return folders.flatMap((folder) => listCaptures(folder).filter(filter).map((name) => readCapture(`${folder}/${name}`)));
+  const seeds = folders.flatMap((folder) => listCaptures(folder).filter(filter).map((name) => readCapture(`${folder}/${name}`)));
+  requireSeeds(seeds, `captureSeeds(${folders.join(', ')})`);
+  return seeds;
 }
