@@ -8,11 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/cli.js';
 import { collectChild, createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../support/netns.js';
 import { expectValidDocument } from '../support/schema.js';
+import { unavailable } from '../support/skip.js';
 
-const reason = namespaceUnavailableReason();
-if (reason) console.warn(`\n!!! network namespaces unavailable (${reason}): the Hello test is SKIPPED !!!\n`);
+const skipped = unavailable('the WS-Discovery Hello test (network namespaces)', namespaceUnavailableReason());
 
-describe.skipIf(reason !== null)('WS-Discovery Hello during the wait (network namespaces)', () => {
+describe.skipIf(skipped)('WS-Discovery Hello during the wait (network namespaces)', () => {
   let network: TestNetwork | null = null;
   let fleet: ChildProcess | null = null;
 

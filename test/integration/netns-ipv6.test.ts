@@ -10,11 +10,11 @@ import { cliPath } from '../support/cli.js';
 import { collectChild, createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../support/netns.js';
 import { expectValidDocument } from '../support/schema.js';
 import { waitFor } from '../support/wait.js';
+import { unavailable } from '../support/skip.js';
 
-const reason = namespaceUnavailableReason();
-if (reason) console.warn(`\n!!! network namespaces unavailable (${reason}): the IPv6 dual-stack test is SKIPPED !!!\n`);
+const skipped = unavailable('the IPv6 dual-stack test (network namespaces)', namespaceUnavailableReason());
 
-describe.skipIf(reason !== null)('dual-stack device over IPv4 and IPv6 multicast (network namespaces)', () => {
+describe.skipIf(skipped)('dual-stack device over IPv4 and IPv6 multicast (network namespaces)', () => {
   let network: TestNetwork | null = null;
   let fleet: ChildProcess | null = null;
 

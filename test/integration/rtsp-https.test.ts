@@ -25,16 +25,12 @@ import { createHttpTransport, HttpTransportError } from '../../src/transport/htt
 import { testSubnet } from '../support/subnet.js';
 import { formatNdjsonLine } from '../../src/output/ndjson.js';
 import { expectValidDocument, expectValidEvent } from '../support/schema.js';
+import { unavailable } from '../support/skip.js';
 
 const SUBNET = testSubnet(20);
-const ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
-
-if (!ROOT) {
-  console.warn(
-    `\n${'!'.repeat(100)}\n!! SKIPPED: RTSP evidence tests (not root: the simulator cannot listen on port 554).\n` +
-      `!! The anonymous RTSP probe is covered only by its unit tests in this run. Run as root (CI does).\n${'!'.repeat(100)}\n`,
-  );
-}
+const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
+// The anonymous RTSP probe is covered only by its unit tests when this skips. Run as root (CI does).
+const ROOT = !unavailable('the RTSP evidence tests', IS_ROOT ? null : 'not root: the simulator cannot listen on port 554');
 
 interface Run {
   document: ScanDocument;
