@@ -8,7 +8,7 @@
  * `stop`, SIGTERM or SIGINT stop it. It also stops by itself after `lifetimeMs`, so it can never linger.
  *
  * A profile entry `{"spoofOf":"generic-nvt-ipcam"}` is a copy of that profile whose WS-Discovery XAddrs point at
- * the collector instead of itself (CONTRACT S3: a spoofed or misconfigured answer).
+ * the collector instead of itself (docs/SAFETY.md S3: a spoofed or misconfigured answer).
  */
 import { startFleet, type Fleet } from '../src/simulator/fleet.js';
 import { loadProfile, type SimulatorProfile } from '../src/simulator/profile.js';

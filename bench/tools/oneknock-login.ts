@@ -6,7 +6,7 @@
  *
  * The password comes from $BENCH_PASSWORD. With --local-clock the run is oneknock with one thing changed: every
  * device's measured clock offset is replaced by 0 before the plan is made, so WS-UsernameToken is dated by this
- * machine's clock — what a scanner that ignores the device clock does (FIELD-NOTES §1). Prints `RESULT {json}`.
+ * machine's clock — what a scanner that ignores the device clock does (docs/FIELD-NOTES.md §1). Prints `RESULT {json}`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

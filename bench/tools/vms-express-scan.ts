@@ -1,5 +1,5 @@
 /**
- * Safety scenario (c): an emulation of a VMS "express scan" (FIELD-NOTES §1 — e.g. Milestone XProtect): find the
+ * Safety scenario (c): an emulation of a VMS "express scan" (docs/FIELD-NOTES.md §1 — e.g. Milestone XProtect): find the
  * cameras by WS-Discovery, then for every device try up to three credential pairs the installer typed plus the
  * default credentials of each candidate driver, stopping at the first pair that works — with the authentication
  * a naive HTTP client uses. It is NOT any vendor's code; it is written from the behaviour the field notes
@@ -130,7 +130,7 @@ function digestHeader(challenge: Record<string, string>, method: string, uri: st
 }
 
 function usernameToken(pair: Pair): string {
-  // Dated by this machine's clock: the naive part (FIELD-NOTES §1).
+  // Dated by this machine's clock: the naive part (docs/FIELD-NOTES.md §1).
   const created = new Date().toISOString();
   const nonce = randomBytes(16);
   const digest = createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(pair.password)])).digest('base64');

@@ -1,6 +1,6 @@
 /**
- * The one credentialed request per device (CONTRACT S2). One shape for every outcome; nothing here retries —
- * not on stale=TRUE, not on a timeout, not with another scheme or algorithm (STYLE.md §8).
+ * The one credentialed request per device (docs/SAFETY.md S2). One shape for every outcome; nothing here retries —
+ * not on stale=TRUE, not on a timeout, not with another scheme or algorithm (docs/ARCHITECTURE.md §8).
  *
  * HTTP Digest: an anonymous request fetches a fresh challenge (no credential, cannot fail a login), then the
  * single credentialed request answers it on the same keep-alive connection (Hikvision nonces carry a timestamp).

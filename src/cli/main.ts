@@ -1,5 +1,5 @@
 /**
- * The process entry (bin/oneknock.js): run the program, map faults to exit codes (CONTRACT "Exit codes").
+ * The process entry (bin/oneknock.js): run the program, map faults to exit codes (docs/SAFETY.md "Exit codes").
  * cli/ is the only folder allowed to write to the console.
  */
 import { ExitCode, OneknockError } from '../model/errors.js';

@@ -1,4 +1,4 @@
-/** The scan's flags (CONTRACT "Scan options"), shared by `scan` and `demo`, and their validation into ScanOptions. */
+/** The scan's flags (docs/SAFETY.md "Scan options"), shared by `scan` and `demo`, and their validation into ScanOptions. */
 import type { Command } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { expandTargets, selectInterfaces, type ScanOptions } from '../index.js';

@@ -1,4 +1,4 @@
-/** argv → one command (CONTRACT "Commands"); the password-in-argv refusal comes before any parsing (S7). */
+/** argv → one command (docs/SAFETY.md "Commands"); the password-in-argv refusal comes before any parsing (S7). */
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UsageError } from '../model/errors.js';
 import { addScanOptions, type ScanFlags } from './options.js';
@@ -8,7 +8,7 @@ import { addSimulateOptions, simulateCommand } from './simulate-command.js';
 import { ledgerForget, ledgerList } from './ledger-command.js';
 
 export async function runProgram(argv: string[]): Promise<number> {
-  // CONTRACT S7: refuse a password in argv before anything else reads it (commander would echo it in errors).
+  // docs/SAFETY.md S7: refuse a password in argv before anything else reads it (commander would echo it in errors).
   if (argv.some((a) => /^--password(=|$)/.test(a))) {
     throw new UsageError('there is no --password flag: a password in argv is visible to every user of this machine. Use --password-env VAR or --password-stdin.', 'E_PASSWORD_IN_ARGV');
   }

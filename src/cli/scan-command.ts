@@ -74,7 +74,7 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
         book,
         ledgerPath: flags.ledger ?? defaultLedgerPath(),
         dryRun: !!flags.dryRun,
-        // Non-interactive: logins only with --yes (CONTRACT). The plan goes to stderr so --json stays clean.
+        // Non-interactive: logins only with --yes (docs/SAFETY.md). The plan goes to stderr so --json stays clean.
         confirm: async (plan) => {
           if (flags.yes) return true;
           process.stderr.write(formatPlan(plan));
@@ -97,7 +97,7 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
   return code;
 }
 
-/** The terminal UI when stdout is a TTY and neither --json nor --ndjson (CONTRACT); React is loaded only here. */
+/** The terminal UI when stdout is a TTY and neither --json nor --ndjson (docs/SAFETY.md); React is loaded only here. */
 export function wantsInteractive(flags: ScanFlags): boolean {
   return !flags.json && !flags.ndjson && process.stdout.isTTY === true && process.stdin.isTTY === true && !flags.yes && !flags.dryRun && !flags.passwordStdin && !flags.passwordEnv;
 }

@@ -1,9 +1,9 @@
 /**
- * Dahua DHIP: DHDiscover.search (no credential: CONTRACT S1) by unicast to each target's UDP 37810 and by multicast
+ * Dahua DHIP: DHDiscover.search (no credential: docs/SAFETY.md S1) by unicast to each target's UDP 37810 and by multicast
  * to 239.255.255.251:37810 on each chosen IPv4 interface, plus the limited broadcast there because older firmware
- * only listens for broadcast (FIELD-NOTES §3). Devices answer client.notifyDevInfo to the sender's address and
+ * only listens for broadcast (docs/FIELD-NOTES.md §3). Devices answer client.notifyDevInfo to the sender's address and
  * port, so every socket here is ephemeral. The answer tells whether the device is initialised, which is what keeps
- * an uninitialised Dahua from being knocked (CONTRACT S6).
+ * an uninitialised Dahua from being knocked (docs/SAFETY.md S6).
  */
 import { isIPv4 } from 'node:net';
 import { buildDhipDiscover, parseDhipMessage, type DhipDeviceInfo, type DhipMessage } from '../protocols/dhip/index.js';
@@ -73,7 +73,7 @@ export function handleDhipDatagram(context: Pick<DiscoveryContext, 'found' | 'wa
   context.found(dhipObservation(message.address, decoded));
 }
 
-/** The responder's address is the device's; the IPv4Address block is only what the device claims (CONTRACT S3). */
+/** The responder's address is the device's; the IPv4Address block is only what the device claims (docs/SAFETY.md S3). */
 export function dhipObservation(address: string, info: DhipDeviceInfo): Observation {
   const evidence: Evidence[] = [];
   const add = (field: string, value: string | undefined): void => {

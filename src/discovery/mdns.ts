@@ -1,5 +1,5 @@
 /**
- * mDNS / DNS-SD: browse the camera service types on each chosen IPv4 interface (FIELD-NOTES §3): `_axis-video._tcp`
+ * mDNS / DNS-SD: browse the camera service types on each chosen IPv4 interface (docs/FIELD-NOTES.md §3): `_axis-video._tcp`
  * (Axis, with the MAC in TXT), `_CGI._tcp` (Hikvision), `_onvif._tcp`, `_http._tcp`, `_rtsp._tcp`. The socket and
  * the DNS codec belong to bonjour-service, opened in transport/mdns.ts (the one socket not made by
  * transport/udp.ts, as the dependency was chosen for it); the session factory is injectable so tests never touch a
@@ -91,7 +91,7 @@ const PORT_NAME_BY_SERVICE: Readonly<Record<string, string>> = {
 
 /**
  * Report one resolved service. The device's address is the one the answer came from; the A/AAAA records are only
- * what it claims (CONTRACT S3). Each (responder, service type, instance) is reported once per run.
+ * what it claims (docs/SAFETY.md S3). Each (responder, service type, instance) is reported once per run.
  */
 export function handleMdnsService(context: Pick<DiscoveryContext, 'found' | 'warn'>, service: MdnsService, seen: Set<string>): void {
   const hint = parseMdnsService(service);

@@ -1,7 +1,7 @@
 /**
- * Hikvision SADP: the inquiry Probe (no credential: CONTRACT S1) by unicast to each target's UDP 37020 and by
+ * Hikvision SADP: the inquiry Probe (no credential: docs/SAFETY.md S1) by unicast to each target's UDP 37020 and by
  * multicast to 239.255.255.250:37020 on each chosen IPv4 interface. Hikvision devices answer a multicast inquiry
- * on the group itself (FIELD-NOTES §3), so the multicast socket binds port 37020 (shared: other SADP tools and the
+ * on the group itself (docs/FIELD-NOTES.md §3), so the multicast socket binds port 37020 (shared: other SADP tools and the
  * simulator listen there too) and joins the group on its interface; a unicast inquiry is answered to its sender.
  * The group also echoes our own inquiry and other tools' inquiries back: those are ignored.
  */
@@ -89,7 +89,7 @@ export function handleSadpDatagram(context: Pick<DiscoveryContext, 'found' | 'wa
 
 /**
  * The responder's address is the device's address; IPv4Address in the payload is only what the device claims
- * (a NATed or misconfigured device reports another one), kept as evidence and never used (CONTRACT S3).
+ * (a NATed or misconfigured device reports another one), kept as evidence and never used (docs/SAFETY.md S3).
  */
 export function sadpObservation(address: string, match: SadpProbeMatch): Observation {
   const evidence: Evidence[] = [{ source: 'sadp', field: 'vendor', value: 'Hikvision' }];

@@ -3,7 +3,7 @@
  * 239.255.255.250:1900 on each chosen IPv4 interface; devices answer by unicast to the sender. Each answer's
  * LOCATION names a description XML readable without login (Axis: manufacturer, model, serialNumber = MAC). It is
  * fetched anonymously, and only when LOCATION names the responder itself: an address learned from a payload is
- * reported, never contacted (CONTRACT S3 — a spoofed answer must not turn the scanner against a third host).
+ * reported, never contacted (docs/SAFETY.md S3 — a spoofed answer must not turn the scanner against a third host).
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { buildMSearch, parseDeviceDescription, parseSsdpMessage, type SsdpMessage, type UpnpDeviceDescription } from '../protocols/ssdp/index.js';

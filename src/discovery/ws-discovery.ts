@@ -1,7 +1,7 @@
 /**
  * ONVIF WS-Discovery: a Probe by unicast to each target's UDP 3702 and by multicast to 239.255.255.250:3702 on
  * each chosen interface. Answers are decoded by the pure codec; an undecodable datagram becomes a warning, never a
- * failed scan (STYLE.md §4). Devices answer after a random delay of up to APP_MAX_DELAY = 500 ms (WS-Discovery
+ * failed scan (docs/ARCHITECTURE.md §4). Devices answer after a random delay of up to APP_MAX_DELAY = 500 ms (WS-Discovery
  * §3.1.3), so each probe is repeated once for targets that stayed silent (UDP is lossy).
  */
 import { parseDiscoveryMessage, buildProbe, parseScopes, classifyEndpoint, vendorFromScopes, macFromEndpointUuid } from '../protocols/ws-discovery/index.js';
@@ -137,7 +137,7 @@ function handleMessage(context: DiscoveryContext, message: UdpMessage): void {
 
 function observeMatch(context: DiscoveryContext, address: string, match: ProbeMatch): void {
   const kind = classifyEndpoint(match);
-  // Windows PCs and Linux wsdd hosts answer on the same group; they are not cameras (FIELD-NOTES §3).
+  // Windows PCs and Linux wsdd hosts answer on the same group; they are not cameras (docs/FIELD-NOTES.md §3).
   if (kind === 'computer') return;
   const scopes = parseScopes(match.scopes);
   const identity = vendorFromScopes(scopes);

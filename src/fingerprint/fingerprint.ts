@@ -1,6 +1,6 @@
 /**
  * Anonymous fingerprint of one device at one of its addresses, and the identity/lockout view derived from all
- * evidence gathered so far. Every probe here is credential-free (CONTRACT S1).
+ * evidence gathered so far. Every probe here is credential-free (docs/SAFETY.md S1).
  */
 import type { DeviceRecord } from '../model/record.js';
 import type { Evidence } from '../model/device.js';

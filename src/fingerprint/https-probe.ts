@@ -1,6 +1,6 @@
 /**
  * The device's HTTPS side, anonymously: one `GET /` that records the certificate's SHA-256 fingerprint (the one
- * the login will be pinned to — CONTRACT S3) and the usual Server/realm evidence. Cameras present self-signed
+ * the login will be pinned to — docs/SAFETY.md S3) and the usual Server/realm evidence. Cameras present self-signed
  * certificates, so the fingerprint seen now is the only trust there is.
  */
 import { HttpTransportError } from '../transport/http.js';

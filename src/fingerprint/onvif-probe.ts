@@ -2,7 +2,7 @@
  * Anonymous ONVIF probes on the responder's own address: the PRE_AUTH operations (ONVIF Core §5.9.4.3:
  * GetSystemDateAndTime, GetCapabilities, GetServices) and one GetDeviceInformation WITHOUT credentials, whose
  * refusal tells which scheme the device wants: HTTP 401 + Digest challenge, or HTTP 400 + ter:NotAuthorized for
- * WS-UsernameToken-only devices (FIELD-NOTES §4). No request here carries any credential (CONTRACT S1).
+ * WS-UsernameToken-only devices (docs/FIELD-NOTES.md §4). No request here carries any credential (docs/SAFETY.md S1).
  */
 import {
   buildSoapRequest,
@@ -103,7 +103,7 @@ export async function probeOnvif(context: ProbeContext, url: string): Promise<Pr
     const sentAt = context.now();
     const response = await postSoap(context, url, getSystemDateAndTimeBody());
     const receivedAt = context.now();
-    // Over HTTPS this is the certificate the one login will be pinned to (CONTRACT S3).
+    // Over HTTPS this is the certificate the one login will be pinned to (docs/SAFETY.md S3).
     if (response.certificateSha256) result.certificateSha256 = response.certificateSha256;
     if (response.statusCode === 200) {
       const time = parseSystemDateAndTime(response.body.toString('utf8'));
@@ -111,7 +111,7 @@ export async function probeOnvif(context: ProbeContext, url: string): Promise<Pr
       result.clockBasis = time.basis ?? null;
       if (result.clockOffsetMs === null) result.warnings.push({ message: 'device clock unreadable', code: 'clock-unreadable' });
     } else {
-      // Vivotek and others want a login even for the time (FIELD-NOTES §4): the refusal still tells the scheme.
+      // Vivotek and others want a login even for the time (docs/FIELD-NOTES.md §4): the refusal still tells the scheme.
       learnRefusal(response);
       result.warnings.push({ message: `GetSystemDateAndTime refused anonymously (HTTP ${response.statusCode}); clock offset unknown`, code: 'clock-refused' });
     }
@@ -142,7 +142,7 @@ export async function probeOnvif(context: ProbeContext, url: string): Promise<Pr
 
   try {
     // Carries no credential: a device that answers it anonymously gives its identity, one that refuses it
-    // tells us the scheme the one login must use (CONTRACT S4).
+    // tells us the scheme the one login must use (docs/SAFETY.md S4).
     const response = await postSoap(context, url, getDeviceInformationBody());
     if (response.statusCode === 200) {
       const info = parseDeviceInformation(response.body.toString('utf8'));

@@ -1,8 +1,8 @@
 /**
- * Anonymous RTSP probe (FIELD-NOTES §4: "OPTIONS answers without login; DESCRIBE returns 401 with the realm"):
+ * Anonymous RTSP probe (docs/FIELD-NOTES.md §4: "OPTIONS answers without login; DESCRIBE returns 401 with the realm"):
  * `OPTIONS rtsp://host:port/`, then one DESCRIBE without credentials on the vendor's usual stream path. It reads
  * the `Server` header and the challenge realm; neither request can carry a credential — the codec builds no
- * Authorization header and refuses URLs with userinfo, and the transport refuses such a message (CONTRACT S1).
+ * Authorization header and refuses URLs with userinfo, and the transport refuses such a message (docs/SAFETY.md S1).
  * A refused connection is the common answer (most devices expose no RTSP to us) and stays quiet.
  */
 import { RtspError, buildRtspRequest, parseRtspResponse, vendorFromRtspServer, type RtspMethod, type RtspResponse } from '../protocols/rtsp/index.js';
@@ -20,7 +20,7 @@ export const RTSP_DEFAULT_PORT = 554;
 export const MAX_RTSP_READ_BYTES = 16 * 1024;
 
 export interface RtspProbeTarget {
-  /** The responder's own address (CONTRACT S3: never an address read from a payload). */
+  /** The responder's own address (docs/SAFETY.md S3: never an address read from a payload). */
   address: string;
   port: number;
   /** Vendor as resolved so far, to pick the DESCRIBE path; null for a generic `/`. */

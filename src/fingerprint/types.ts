@@ -14,7 +14,7 @@ export interface OfferedChallenge {
 /** What one login on this service would need, learned anonymously. */
 export interface ServiceAccess {
   kind: 'onvif' | 'hikvision-isapi' | 'dahua-cgi' | 'axis-vapix';
-  /** URL on the responder's own address (CONTRACT S3). */
+  /** URL on the responder's own address (docs/SAFETY.md S3). */
   url: string;
   method: 'GET' | 'POST';
   scheme: OfferedScheme;

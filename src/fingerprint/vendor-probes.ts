@@ -1,5 +1,5 @@
 /**
- * Anonymous vendor probes (FIELD-NOTES §4), each bounded in time and size and each credential-free (S1):
+ * Anonymous vendor probes (docs/FIELD-NOTES.md §4), each bounded in time and size and each credential-free (S1):
  * - the HTTP root: `Server` and `WWW-Authenticate` (schemes, realm, algorithms, qop, stale);
  * - Hikvision: `GET /SDK/activateStatus` (activation) and an unauthenticated `GET /ISAPI/Security/userCheck`
  *   (its 401 carries the lock state and the Digest challenge of the login we would make);

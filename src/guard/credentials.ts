@@ -1,5 +1,5 @@
 /**
- * Credential sources (CONTRACT): --user with --password-env or --password-stdin, or a per-device CSV
+ * Credential sources (docs/SAFETY.md): --user with --password-env or --password-stdin, or a per-device CSV
  * (`match,username,password`, match = IP, MAC or serial) that must not be group- or world-readable.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -95,7 +95,7 @@ export function parseCredentialsCsv(text: string, fileName: string): CredentialE
   return entries;
 }
 
-/** Read the credentials file, refusing it when group or world can read it (CONTRACT S7). */
+/** Read the credentials file, refusing it when group or world can read it (docs/SAFETY.md S7). */
 export function loadCredentialsFile(path: string): CredentialEntry[] {
   let mode: number;
   try {

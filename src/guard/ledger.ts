@@ -1,5 +1,5 @@
 /**
- * The write-ahead attempt ledger (CONTRACT S5). Append-only JSONL: an `intent` record is appended and fsynced
+ * The write-ahead attempt ledger (docs/SAFETY.md S5). Append-only JSONL: an `intent` record is appended and fsynced
  * BEFORE the credentialed bytes leave, the `outcome` after. A device whose last attempt is not `succeeded` —
  * rejected, locked, error, or an intent with no outcome because the process died — is not knocked again until
  * `oneknock ledger forget <id>`. No password and no hash of one is ever written here (S7).

@@ -1,6 +1,6 @@
 /**
  * The login planner: from the anonymous evidence, choose per device exactly one credentialed request — its
- * scheme, URL and address — or skip it with a reason a person can act on (CONTRACT S2, S3, S4, S6). Pure.
+ * scheme, URL and address — or skip it with a reason a person can act on (docs/SAFETY.md S2, S3, S4, S6). Pure.
  */
 import type { Device, LoginMethod } from '../model/device.js';
 import type { ServiceAccess } from '../fingerprint/types.js';
@@ -47,7 +47,7 @@ function hostOf(url: string): string | null {
   }
 }
 
-/** FIELD-NOTES §5: prefer the vendor's own HTTP API when the device is identified as that vendor. */
+/** docs/FIELD-NOTES.md §5: prefer the vendor's own HTTP API when the device is identified as that vendor. */
 const SERVICE_PREFERENCE: Record<ServiceAccess['kind'], number> = { 'hikvision-isapi': 0, 'dahua-cgi': 1, 'axis-vapix': 2, onvif: 3 };
 
 export function planLogin(input: PlanInput, book: CredentialBook, ledger: LedgerRead, keys: string[]): LoginPlanItem {
@@ -98,7 +98,7 @@ export function planLogin(input: PlanInput, book: CredentialBook, ledger: Ledger
       return { ...base, action: 'attempt', method: 'http-digest', service, address: hostOf(service.url), certificateSha256: https ? input.certificateSha256 : null };
     }
     if (service.scheme === 'ws-username-token') {
-      // A token dated from our clock when the device's is off is refused like a wrong password (FIELD-NOTES §1).
+      // A token dated from our clock when the device's is off is refused like a wrong password (docs/FIELD-NOTES.md §1).
       if (input.clockOffsetMs === null) {
         reasons.push(`${service.kind} wants WS-UsernameToken but the device clock could not be read anonymously`);
         continue;

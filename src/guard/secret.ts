@@ -1,5 +1,5 @@
 /**
- * A password that cannot leak by accident (CONTRACT S7): JSON.stringify, String(), template literals and
+ * A password that cannot leak by accident (docs/SAFETY.md S7): JSON.stringify, String(), template literals and
  * util.inspect all give "[redacted]". Only `reveal()` returns the value, and only auth/ and the CSV export call it.
  */
 import { inspect } from 'node:util';

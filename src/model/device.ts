@@ -1,5 +1,5 @@
 /**
- * The domain record of one physical device, as CONTRACT.md's JSON document shows it. Wire types elsewhere are
+ * The domain record of one physical device, as docs/SAFETY.md's JSON document shows it. Wire types elsewhere are
  * all-optional; this one is validated: every field is present, unknowns are explicit nulls.
  */
 
@@ -107,7 +107,7 @@ export function normaliseMac(raw: string | null | undefined): string | null {
 }
 
 /**
- * CONTRACT: id = mac:<mac> | serial:<serial> | uuid:<endpoint uuid> | ip:<address>, in that order of preference.
+ * docs/SAFETY.md: id = mac:<mac> | serial:<serial> | uuid:<endpoint uuid> | ip:<address>, in that order of preference.
  * The MAC is the most stable (survives firmware upgrades and re-addressing).
  */
 export function deviceIdOf(parts: { mac: string | null; serial: string | null; uuid: string | null; address: string | null }): string {

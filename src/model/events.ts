@@ -1,6 +1,6 @@
 /**
- * The one event stream from the core to every output (STYLE.md §1). The Ink UI and the JSON/NDJSON writers are
- * consumers that switch on `type`. CONTRACT.md fixes device | login | warning | done; phase and plan are additions.
+ * The one event stream from the core to every output (docs/ARCHITECTURE.md §1). The Ink UI and the JSON/NDJSON writers are
+ * consumers that switch on `type`. docs/SAFETY.md fixes device | login | warning | done; phase and plan are additions.
  */
 import type { Device, LoginMethod, LoginStatus } from './device.js';
 

@@ -1,4 +1,4 @@
-/** --json: one document when the scan is done (CONTRACT "The JSON document"). */
+/** --json: one document when the scan is done (docs/SAFETY.md "The JSON document"). */
 import type { Device } from '../model/device.js';
 import type { PlannedLogin, ScanEvent } from '../model/events.js';
 

@@ -1,6 +1,6 @@
 /**
- * Milestone XProtect Management Client hardware import CSV (FIELD-NOTES §6): HardwareAddress,
- * HardwareUsername, HardwarePassword, HardwareDriverID. The one file that may hold a password (CONTRACT S7),
+ * Milestone XProtect Management Client hardware import CSV (docs/FIELD-NOTES.md §6): HardwareAddress,
+ * HardwareUsername, HardwarePassword, HardwareDriverID. The one file that may hold a password (docs/SAFETY.md S7),
  * written only on request and with mode 0600.
  */
 import type { Secret } from '../guard/secret.js';

@@ -1,5 +1,5 @@
 /**
- * The named failure every codec throws (STYLE.md §4): a stable machine-readable `code` and a message a person can
+ * The named failure every codec throws (docs/ARCHITECTURE.md §4): a stable machine-readable `code` and a message a person can
  * read. Each codec subclasses it so callers can tell whose input was bad.
  */
 export class CodecError<C extends string = string> extends Error {

@@ -1,6 +1,6 @@
 /**
  * The scan: discovery → anonymous fingerprint → (optionally) the one login, as one AsyncIterable<ScanEvent>
- * (STYLE.md §1). Fingerprinting starts as soon as a device is heard, so it overlaps the discovery wait.
+ * (docs/ARCHITECTURE.md §1). Fingerprinting starts as soon as a device is heard, so it overlaps the discovery wait.
  */
 import { randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpSocketFactory } from '../transport/udp.js';

@@ -1,5 +1,5 @@
 /**
- * --target specs: IPv4, IPv6, `a.b.c.d-a.b.c.e` (or `a.b.c.d-e`), or CIDR no larger than /16 (CONTRACT).
+ * --target specs: IPv4, IPv6, `a.b.c.d-a.b.c.e` (or `a.b.c.d-e`), or CIDR no larger than /16 (docs/SAFETY.md).
  * Pure; a bad spec is a UsageError (exit 2) whose message says what is accepted.
  */
 import { isIPv4, isIPv6 } from 'node:net';

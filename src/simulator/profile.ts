@@ -28,7 +28,7 @@ export interface SimulatorProfile {
     probeMatchTemplate?: string;
     /**
      * Advertise XAddrs on this host instead of the device's own address (a spoofed or misconfigured answer that
-     * points at a credential collector — CONTRACT S3).
+     * points at a credential collector — docs/SAFETY.md S3).
      */
     advertisedHost?: string;
   };
@@ -37,7 +37,7 @@ export interface SimulatorProfile {
     auth: SimulatedAuth;
     /** Captured responses used as templates, by operation. */
     templates: Partial<Record<'GetSystemDateAndTime' | 'GetCapabilities' | 'GetServices' | 'GetDeviceInformation', string>>;
-    /** Devices such as Vivotek want a login even for the time (FIELD-NOTES §4). */
+    /** Devices such as Vivotek want a login even for the time (docs/FIELD-NOTES.md §4). */
     timeNeedsLogin?: boolean;
   };
   http?: {
@@ -46,7 +46,7 @@ export interface SimulatorProfile {
     /** Digest algorithms offered, in the device's order of preference. */
     digestAlgorithms: string[];
     qop?: string;
-    /** Hikvision sends stale="TRUE" even on a first challenge and a second Basic challenge (FIELD-NOTES §4). */
+    /** Hikvision sends stale="TRUE" even on a first challenge and a second Basic challenge (docs/FIELD-NOTES.md §4). */
     staleOnFirstChallenge?: boolean;
     basicChallengeToo?: boolean;
   };

@@ -74,7 +74,7 @@ export function verifyUsernameToken(options: {
     .digest('base64');
   if (username !== options.username) return { ok: false, username, reason: 'bad-user' };
   if (expected !== digest) return { ok: false, username, reason: 'bad-password' };
-  // Replay protection checks Created against the device clock (FIELD-NOTES §2, Axis; §5 windows of 5 s to ±300 s).
+  // Replay protection checks Created against the device clock (docs/FIELD-NOTES.md §2, Axis; §5 windows of 5 s to ±300 s).
   if (Math.abs(createdMs - options.deviceNowMs) > options.windowMs) return { ok: false, username, reason: 'stale-token' };
   return { ok: true, username };
 }

@@ -1,9 +1,9 @@
 /**
- * One HTTP request at a time: hard deadline, body size cap, no redirects, no retries (STYLE.md §8 — retries are a
+ * One HTTP request at a time: hard deadline, body size cap, no redirects, no retries (docs/ARCHITECTURE.md §8 — retries are a
  * wrapper, and authentication is never wrapped). One undici Client per origin keeps the connection alive between
  * the anonymous challenge and the one credentialed request (Hikvision nonces carry a timestamp: answer promptly,
  * on the same connection). HTTPS records the server certificate's SHA-256 fingerprint and, when pinned, refuses
- * any other certificate before a byte of the request is written (CONTRACT S3).
+ * any other certificate before a byte of the request is written (docs/SAFETY.md S3).
  */
 import { connect as tlsConnect } from 'node:tls';
 import { connect as netConnect, isIPv6 } from 'node:net';

@@ -1,4 +1,4 @@
-/** Which local interfaces multicast goes out on (CONTRACT --interface). */
+/** Which local interfaces multicast goes out on (docs/SAFETY.md --interface). */
 import { networkInterfaces } from 'node:os';
 import { UsageError } from '../model/errors.js';
 

@@ -1,9 +1,9 @@
 /**
  * One RTSP request over its own TCP connection: hard deadline (connect, write and read together), a cap on the
- * bytes read, no retries (STYLE.md §8). It returns the raw answer; decoding is the codec's job
+ * bytes read, no retries (docs/ARCHITECTURE.md §8). It returns the raw answer; decoding is the codec's job
  * (src/protocols/rtsp). RTSP is only ever used anonymously here — an RTSP login counts towards the Hikvision lock
- * like any other (FIELD-NOTES §2) — so a message carrying an Authorization header is refused before a socket opens
- * (CONTRACT S1; the codec cannot build one either).
+ * like any other (docs/FIELD-NOTES.md §2) — so a message carrying an Authorization header is refused before a socket opens
+ * (docs/SAFETY.md S1; the codec cannot build one either).
  */
 import { connect, isIPv6 } from 'node:net';
 import type { Socket } from 'node:net';

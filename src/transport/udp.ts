@@ -1,6 +1,6 @@
 /**
  * UDP sockets, the only dgram code in the project. Discovery channels receive a UdpSocketFactory, so tests and the
- * simulator can hand them anything that speaks this interface (STYLE.md §6).
+ * simulator can hand them anything that speaks this interface (docs/ARCHITECTURE.md §6).
  */
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * The terminal UI's state: a pure reducer over ScanEvent plus the user's own actions (STYLE.md §14).
+ * The terminal UI's state: a pure reducer over ScanEvent plus the user's own actions (docs/ARCHITECTURE.md §14).
  * Components only render this; the scan runs in the core.
  */
 import type { Device } from '../model/device.js';

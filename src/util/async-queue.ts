@@ -29,7 +29,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   }
 }
 
-/** Bounds how many async tasks run at once (CONTRACT --concurrency). */
+/** Bounds how many async tasks run at once (docs/SAFETY.md --concurrency). */
 export class Limiter {
   private active = 0;
   private readonly queue: Array<() => void> = [];

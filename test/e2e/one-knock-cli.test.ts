@@ -10,6 +10,7 @@ import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
 import { runCli } from '../support/cli.js';
 import { testSubnet } from '../support/subnet.js';
+import { expectValidDocument, expectValidLedgerList, expectValidNdjson } from '../support/schema.js';
 
 const SUBNET = testSubnet(6);
 const PASSWORD = 'Unique-Secret-4d1f9c';
@@ -56,11 +57,19 @@ describe('oneknock CLI: ledger and secrets', () => {
 
     const again = await runCli(args, { env: { OK_PW: PASSWORD }, timeoutMs: 20_000 });
     expect(again.code).toBe(0);
-    const document = JSON.parse(again.stdout) as { devices: Array<{ addresses: string[]; login: { status: string; reason: string } }> };
+    const document = expectValidDocument<{ devices: Array<{ addresses: string[]; id: string; login: { status: string; reason: string } }> }>(again.stdout);
     const device = document.devices.find((d) => d.addresses.includes(slow.address))!;
     expect(device.login.status).toBe('skipped');
     expect(device.login.reason).toMatch(/never recorded/);
     expect(slow.counters.credentialedRequests).toBe(1);
+
+    // `ledger list --json` shows that one attempt, with no outcome, as the schema describes it.
+    const list = await runCli(['ledger', 'list', '--ledger', ledger, '--json']);
+    expect(list.code).toBe(0);
+    const listed = expectValidLedgerList(list.stdout);
+    expect(listed.attempts).toHaveLength(1);
+    expect(listed.attempts[0]!['status']).toBeNull();
+    expect(listed.attempts[0]!['keys']).toContain(device.id);
   }, 60_000);
 
   it('S7: the password appears in no output, log or ledger byte — only in the CSV asked for, mode 0600', async () => {
@@ -73,6 +82,8 @@ describe('oneknock CLI: ledger and secrets', () => {
       const dry = await runCli(['scan', ...common, ...mode, '--user', 'admin', '--password-env', 'OK_PW', '--dry-run'], { env: { OK_PW: PASSWORD } });
       outputs.push(dry.stdout, dry.stderr);
       expect(dry.code).toBe(0);
+      if (mode[0] === '--json') expect(expectValidDocument(dry.stdout).plan?.length).toBeGreaterThan(0);
+      if (mode[0] === '--ndjson') expect(expectValidNdjson(dry.stdout).some((e) => e.type === 'plan')).toBe(true);
     }
     const stdin = await runCli(['scan', ...common, '--ndjson', '--user', 'admin', '--password-stdin', '--yes', '--csv', csv], { stdin: `${PASSWORD}\n` });
     outputs.push(stdin.stdout, stdin.stderr);
@@ -81,6 +92,7 @@ describe('oneknock CLI: ledger and secrets', () => {
     outputs.push(confirm.stdout, confirm.stderr);
     expect(confirm.code).toBe(4);
     expect(confirm.stderr).toMatch(/--yes/);
+    if (confirm.stdout.trim() !== '') expectValidDocument(confirm.stdout);
 
     for (const text of outputs) expect(text).not.toContain(PASSWORD);
     for (const file of readdirSync(dir)) {
@@ -94,7 +106,7 @@ describe('oneknock CLI: ledger and secrets', () => {
     expect(rows[0]).toBe('HardwareAddress,HardwareUsername,HardwarePassword,HardwareDriverID');
     expect(rows).toHaveLength(1 + 3); // Axis, Pelco, Dahua succeeded; the other-password Hikvision did not
     for (const row of rows.slice(1)) expect(row).toContain(`,admin,${PASSWORD},`);
-    const ndjson = stdin.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const ndjson = expectValidNdjson(stdin.stdout);
     expect(ndjson.at(-1)!.type).toBe('done');
   }, 60_000);
 });

@@ -13,6 +13,7 @@ import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
 import { cliPath, repoRoot, runCli } from '../support/cli.js';
 import { testSubnet } from '../support/subnet.js';
+import { expectValidDocument } from '../support/schema.js';
 
 const SUBNET = testSubnet(31);
 const PASSWORD = 'Argv-Secret-7e2a91';
@@ -89,7 +90,7 @@ describe('security review: the CLI', () => {
       expect(seen.some((c) => c.includes(cliPath)), source).toBe(true);
       for (const cmdline of seen) expect(cmdline, source).not.toContain(PASSWORD);
       // The scan did use the password: the one login succeeded.
-      const document = JSON.parse(stdout) as { devices: Array<{ addresses: string[]; login: { status: string } }> };
+      const document = expectValidDocument<{ devices: Array<{ addresses: string[]; login: { status: string } }> }>(stdout);
       expect(document.devices.find((d) => d.addresses.includes(axis.address))?.login.status, source).toBe('succeeded');
     }
     // The environment (where --password-env reads it) is readable by the owner only; argv is readable by all.
@@ -107,7 +108,7 @@ describe('security review: the CLI', () => {
     expect(slow.counters.credentialedRequests - before).toBe(1);
     expect(slow.counters.failedLogins).toBe(1);
     const statuses = [a, b].map((run) => {
-      const document = JSON.parse(run.stdout) as { devices: Array<{ addresses: string[]; login: { status: string; reason: string | null } }> };
+      const document = expectValidDocument<{ devices: Array<{ addresses: string[]; login: { status: string; reason: string | null } }> }>(run.stdout);
       return document.devices.find((d) => d.addresses.includes(slow.address))!.login;
     });
     expect(statuses.map((s) => s.status).sort()).toEqual(['rejected', 'skipped']);

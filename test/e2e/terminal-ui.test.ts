@@ -11,10 +11,10 @@ import { startFleet, type Fleet } from '../../src/simulator/fleet.js';
 import { cliPath } from '../support/cli.js';
 import { startTmux, tmuxAvailable, type TmuxSession } from '../support/tmux.js';
 import { testSubnet } from '../support/subnet.js';
+import { unavailable } from '../support/skip.js';
 
 const PASSWORD = 'Tui-Secret-91x';
-const skip = !tmuxAvailable();
-if (skip) console.warn('\n!!! tmux is not installed: the terminal UI end-to-end test is SKIPPED (apt-get install tmux) !!!\n');
+const skip = unavailable('the terminal UI end-to-end test', tmuxAvailable() ? null : 'tmux is not installed (apt-get install tmux)');
 
 describe.skipIf(skip)('terminal UI in a pseudo-terminal', () => {
   let fleet: Fleet;

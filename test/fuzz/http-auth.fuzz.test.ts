@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { DigestError, chooseChallenge, computeDigestAuthorization, parseWwwAuthenticate } from '../../src/protocols/http-auth/index.js';
 import { headerValues, parseHttpResponseHead } from '../../src/protocols/http-message/index.js';
 import { listCaptures, readCapture, readCaptureText } from '../support/captures.js';
-import { FUZZ_TEST_TIMEOUT_MS, anyText, fuzz, textFrom, type Codec } from './fuzz-kit.js';
+import { FUZZ_RUNS, FUZZ_TEST_TIMEOUT_MS, anyText, fuzz, textFrom, type Codec } from './fuzz-kit.js';
 
 /** Every real challenge we hold: recog's examples, the Axis headers, and the heads of the 401 and RTSP captures. */
 function captureChallenges(): string[] {
@@ -70,7 +70,7 @@ describe('fuzz: WWW-Authenticate → challenge choice → Digest', () => {
           return error instanceof DigestError;
         }
       }),
-      { numRuns: Math.min(20_000, Number(process.env['FUZZ_RUNS'] ?? 1000)) },
+      { numRuns: Math.min(20_000, FUZZ_RUNS) },
     );
   }, FUZZ_TEST_TIMEOUT_MS);
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { XmlDecodeError, decodeXmlText, escapeXml, parseXml } from '../../src/protocols/xml/parse-xml.js';
-import { FUZZ_TEST_TIMEOUT_MS, anyText, captureSeeds, checkEveryTruncation, expectSeedsAccepted, fuzz, textOrBytes, type Codec } from './fuzz-kit.js';
+import { FUZZ_RUNS, FUZZ_TEST_TIMEOUT_MS, anyText, captureSeeds, checkEveryTruncation, expectSeedsAccepted, fuzz, textOrBytes, type Codec } from './fuzz-kit.js';
 
 const seeds = captureSeeds(['onvif-device', 'ws-discovery', 'hikvision', 'upnp', 'synthetic-format-references'], (name) => name.endsWith('.xml') && !name.includes('truncated'));
 const XML_ALPHABET = ['<a>', '</a>', '<a/>', '<', '>', '&', '&amp;', '&#x41;', '"', "'", '=', ' ', 'a:b', '<!--', '-->', '<![CDATA[x]]>', '<?x?>', 'x="y"'];
@@ -35,7 +35,7 @@ describe('fuzz: parseXml', () => {
             return error instanceof XmlDecodeError;
           }
         }),
-      { numRuns: Math.min(2000, Math.max(100, Number(process.env['FUZZ_RUNS'] ?? 1000))) },
+      { numRuns: Math.min(2000, Math.max(100, FUZZ_RUNS)) },
     );
   });
 });
@@ -48,6 +48,6 @@ describe('fuzz: decodeXmlText and escapeXml', () => {
   }, FUZZ_TEST_TIMEOUT_MS);
 
   it('escapeXml then decodeXmlText is the identity', () => {
-    fc.assert(fc.property(anyText, (text) => decodeXmlText(escapeXml(text)) === text), { numRuns: Math.min(5000, Number(process.env['FUZZ_RUNS'] ?? 1000)) });
+    fc.assert(fc.property(anyText, (text) => decodeXmlText(escapeXml(text)) === text), { numRuns: Math.min(5000, FUZZ_RUNS) });
   });
 });

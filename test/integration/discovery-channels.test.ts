@@ -121,7 +121,7 @@ describe('discovery channels against the simulator responders (loopback, unicast
     responders.push(await startSadpResponder({ device: natted, udpFactory, reportedAddress: '192.168.1.64', onProbe: onProbe('natted') }));
     responders.push(await startDhipResponder({ device: dahua, udpFactory, onProbe: onProbe('dahua') }));
     responders.push(await startSsdpResponder({ device: axis, udpFactory, onProbe: onProbe('axis') }));
-    // Answers SSDP with a LOCATION on another host (the .12 device): it must not be fetched (CONTRACT S3).
+    // Answers SSDP with a LOCATION on another host (the .12 device): it must not be fetched (docs/SAFETY.md S3).
     responders.push(await startSsdpResponder({ device: spoofer, udpFactory, locationUrl: `http://${axis.address}:${axis.httpPort}${SSDP_DESCRIPTION_PATH}`, onProbe: onProbe('spoofer') }));
     responders.push(await startDiscoveryResponders({ device: everything, udpFactory, channels: ['ws-discovery', 'sadp', 'dhip'], onProbe: onProbe('everything') }));
   });

@@ -7,11 +7,12 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/cli.js';
 import { collectChild, createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../support/netns.js';
+import { expectValidDocument } from '../support/schema.js';
+import { unavailable } from '../support/skip.js';
 
-const reason = namespaceUnavailableReason();
-if (reason) console.warn(`\n!!! network namespaces unavailable (${reason}): the Hello test is SKIPPED !!!\n`);
+const skipped = unavailable('the WS-Discovery Hello test (network namespaces)', namespaceUnavailableReason());
 
-describe.skipIf(reason !== null)('WS-Discovery Hello during the wait (network namespaces)', () => {
+describe.skipIf(skipped)('WS-Discovery Hello during the wait (network namespaces)', () => {
   let network: TestNetwork | null = null;
   let fleet: ChildProcess | null = null;
 
@@ -28,7 +29,7 @@ describe.skipIf(reason !== null)('WS-Discovery Hello during the wait (network na
     fleet = network.spawnIn(network.fleet, process.execPath, [cliPath, 'simulate', '--subnet', '198.18.9', '--multicast-interface', '198.18.9.10', '--http-port', '80', '--profile', 'pelco-d6230l']);
     const result = await scan;
     expect(result.code, result.stderr).toBe(0);
-    const document = JSON.parse(result.stdout) as { devices: Array<{ addresses: string[]; model: string | null; discoveredBy: string[] }> };
+    const document = expectValidDocument<{ devices: Array<{ addresses: string[]; model: string | null; discoveredBy: string[] }> }>(result.stdout);
     const pelco = document.devices.find((d) => d.addresses.includes('198.18.9.10'));
     expect(pelco, result.stdout).toBeDefined();
     expect(pelco!.discoveredBy).toEqual(['ws-discovery']);

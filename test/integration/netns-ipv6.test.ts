@@ -8,11 +8,13 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../support/cli.js';
 import { collectChild, createTestNetwork, namespaceUnavailableReason, type TestNetwork } from '../support/netns.js';
+import { expectValidDocument } from '../support/schema.js';
+import { waitFor } from '../support/wait.js';
+import { unavailable } from '../support/skip.js';
 
-const reason = namespaceUnavailableReason();
-if (reason) console.warn(`\n!!! network namespaces unavailable (${reason}): the IPv6 dual-stack test is SKIPPED !!!\n`);
+const skipped = unavailable('the IPv6 dual-stack test (network namespaces)', namespaceUnavailableReason());
 
-describe.skipIf(reason !== null)('dual-stack device over IPv4 and IPv6 multicast (network namespaces)', () => {
+describe.skipIf(skipped)('dual-stack device over IPv4 and IPv6 multicast (network namespaces)', () => {
   let network: TestNetwork | null = null;
   let fleet: ChildProcess | null = null;
 
@@ -30,10 +32,13 @@ describe.skipIf(reason !== null)('dual-stack device over IPv4 and IPv6 multicast
       cliPath, 'simulate', '--subnet', '198.18.11', '--http-port', '80', '--profile', 'pelco-d6230l',
       '--multicast-interface', '198.18.11.10', '--multicast-interface-name', network.fleetInterface, '--ipv6-prefix', 'fd00:198:18:b::',
     ]);
-    await new Promise((r) => setTimeout(r, 800));
+    // Scan once the fleet says it is up (printed after every device listens), not after a guessed delay.
+    let simulated = '';
+    fleet.stdout?.on('data', (chunk: Buffer) => (simulated += chunk.toString('utf8')));
+    await waitFor(() => simulated.includes('Simulated fleet running'), 'the simulated fleet to start', 10_000);
     const result = await collectChild(network.spawnIn(network.scanner, process.execPath, [cliPath, 'scan', '--interface', network.scannerInterface, '--json', '--wait', '1500']), 15_000);
     expect(result.code, result.stderr).toBe(0);
-    const document = JSON.parse(result.stdout) as { devices: Array<{ addresses: string[]; model: string | null; onvif: { xaddrs: string[] } | null }>; warnings: unknown[] };
+    const document = expectValidDocument<{ devices: Array<{ addresses: string[]; model: string | null; onvif: { xaddrs: string[] } | null }>; warnings: unknown[] }>(result.stdout);
     expect(document.devices, result.stdout).toHaveLength(1);
     const device = document.devices[0]!;
     expect(device.addresses.sort()).toEqual(['198.18.11.10', 'fd00:198:18:b::a']);

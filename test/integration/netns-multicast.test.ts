@@ -18,6 +18,8 @@ import { loadProfile, type SimulatorProfile } from '../../src/simulator/profile.
 import { normaliseMac, type Device } from '../../src/model/device.js';
 import type { ScanDocument } from '../../src/output/json.js';
 import { testSubnet } from '../support/subnet.js';
+import { expectValidDocument } from '../support/schema.js';
+import { unavailable } from '../support/skip.js';
 
 const SUBNET = '198.18.7';
 /** The dual-homed devices' second prefix, on the same link. */
@@ -27,14 +29,13 @@ const WAIT_MS = 2500;
 /** Two physical devices get a second address: one merged through SADP, one through SSDP (besides WS-Discovery). */
 const DUAL_HOMED = ['hikvision-ds-2cd2386g2-v5.7', 'axis-m1034-w'];
 
-const unavailable = namespaceUnavailableReason();
-if (unavailable !== null) {
-  // A skip here hides the only real-multicast coverage the project has: say so where nobody can miss it.
-  console.warn(
-    `\n${'!'.repeat(100)}\n!! SKIPPED: real-multicast tests in network namespaces (${unavailable}).\n` +
-      `!! Multicast discovery (WS-Discovery, SADP, DHIP, SSDP, mDNS) is NOT covered by this run. Run as root on Linux.\n${'!'.repeat(100)}\n`,
-  );
-}
+// A skip here hides the only real-multicast coverage the project has: say so where nobody can miss it (and fail
+// under ONEKNOCK_REQUIRE_ALL=1).
+const namespaceReason = namespaceUnavailableReason();
+const skipped = unavailable(
+  'real-multicast tests in network namespaces (multicast discovery — WS-Discovery, SADP, DHIP, SSDP, mDNS — is NOT covered by this run; run as root on Linux)',
+  namespaceReason,
+);
 
 interface Finished {
   code: number | null;
@@ -135,11 +136,13 @@ function isRunning(pid: number | undefined): boolean {
 }
 
 function parseDocument(stdout: string, label: string): ScanDocument {
+  let document: unknown;
   try {
-    return JSON.parse(stdout) as ScanDocument;
+    document = JSON.parse(stdout);
   } catch {
     throw new Error(`${label}: stdout is not one JSON document:\n${stdout}`);
   }
+  return expectValidDocument(document);
 }
 
 const macOf = (profile: SimulatorProfile): string => normaliseMac(profile.identity.mac)!;
@@ -148,7 +151,7 @@ const identitySet = (devices: Device[]): string[] => devices.map((d) => `${d.id}
 /** The multicast run's devices, for the loopback comparison (null when namespaces were unavailable). */
 let multicastDevices: Device[] | null = null;
 
-describe.skipIf(unavailable !== null)('real multicast in network namespaces: simulate ↔ scan --interface', () => {
+describe.skipIf(skipped)('real multicast in network namespaces: simulate ↔ scan --interface', () => {
   const profiles = defaultFleetProfiles().map((name) => loadProfile(name));
   let network: TestNetwork;
   let primary: RunningFleet;
@@ -301,7 +304,7 @@ describe('loopback: a unicast sweep finds the same devices as the multicast run'
     }
   });
 
-  it.skipIf(unavailable !== null)('gives the same device ids and models as the multicast run', () => {
+  it.skipIf(skipped)('gives the same device ids and models as the multicast run', () => {
     expect(multicastDevices, 'the multicast run produced no document').not.toBeNull();
     expect(identitySet(document.devices)).toEqual(identitySet(multicastDevices!));
   });

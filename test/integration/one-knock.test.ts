@@ -1,5 +1,5 @@
 /**
- * The promise of the product (CONTRACT S2–S6), read from the simulator's own counters: one credential set that
+ * The promise of the product (docs/SAFETY.md S2–S6), read from the simulator's own counters: one credential set that
  * is wrong for one device; every other device logs in with zero failed logins (clock-skewed ones included), the
  * wrong one shows exactly one failed login and `rejected` with the attempts it reported, nothing goes to any
  * address but the responder, nothing gets locked, and a second run does not knock on the failed device again.

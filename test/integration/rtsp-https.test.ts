@@ -1,7 +1,7 @@
 /**
  * Issue 4 remainder, against the simulator: the anonymous RTSP probe (OPTIONS + credential-less DESCRIBE) brings
  * the RTSP Server header and realm as evidence without a single credentialed request, and over HTTPS the one
- * login goes only to the certificate seen anonymously (CONTRACT S1, S3).
+ * login goes only to the certificate seen anonymously (docs/SAFETY.md S1, S3).
  *
  * This file owns 127.78.20.0/24. The simulated RTSP servers listen on 554, which needs root (as in CI); without
  * root they listen on ephemeral ports no scanner can know about, and the RTSP evidence tests are skipped — loudly.
@@ -23,16 +23,14 @@ import { ScanDocumentBuilder, type ScanDocument } from '../../src/output/json.js
 import { Secret } from '../../src/guard/secret.js';
 import { createHttpTransport, HttpTransportError } from '../../src/transport/http.js';
 import { testSubnet } from '../support/subnet.js';
+import { formatNdjsonLine } from '../../src/output/ndjson.js';
+import { expectValidDocument, expectValidEvent } from '../support/schema.js';
+import { unavailable } from '../support/skip.js';
 
 const SUBNET = testSubnet(20);
-const ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
-
-if (!ROOT) {
-  console.warn(
-    `\n${'!'.repeat(100)}\n!! SKIPPED: RTSP evidence tests (not root: the simulator cannot listen on port 554).\n` +
-      `!! The anonymous RTSP probe is covered only by its unit tests in this run. Run as root (CI does).\n${'!'.repeat(100)}\n`,
-  );
-}
+const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
+// The anonymous RTSP probe is covered only by its unit tests when this skips. Run as root (CI does).
+const ROOT = !unavailable('the RTSP evidence tests', IS_ROOT ? null : 'not root: the simulator cannot listen on port 554');
 
 interface Run {
   document: ScanDocument;
@@ -43,10 +41,11 @@ async function scan(targets: string[], afterFingerprint?: (context: ScanContext)
   const builder = new ScanDocumentBuilder();
   const plan: PlannedLogin[] = [];
   for await (const event of runScan({ targets, interfaces: [], waitMs: 500, timeoutMs: 2000, concurrency: 16, ...(afterFingerprint ? { afterFingerprint } : {}) }) as AsyncIterable<ScanEvent>) {
+    expectValidEvent(formatNdjsonLine(event));
     builder.add(event);
     if (event.type === 'plan') plan.push(...event.logins);
   }
-  return { document: builder.build(), plan };
+  return { document: expectValidDocument(JSON.stringify(builder.build())), plan };
 }
 
 function loginPhase(): ReturnType<typeof createLoginPhase> {

@@ -5,6 +5,8 @@ import type { ScanEvent } from '../../src/model/events.js';
 import { ScanDocumentBuilder } from '../../src/output/json.js';
 import { findKnownVendor } from '../../src/fingerprint/matchers/index.js';
 import { testSubnet } from '../support/subnet.js';
+import { formatNdjsonLine } from '../../src/output/ndjson.js';
+import { expectValidDocument, expectValidEvent } from '../support/schema.js';
 
 // Each integration test file owns a loopback /24 so files can run in parallel without sharing UDP 3702.
 const SUBNET = testSubnet(1);
@@ -16,7 +18,10 @@ describe('anonymous scan of the simulated fleet (walking skeleton)', () => {
   beforeAll(async () => {
     fleet = await startFleet({ subnet: SUBNET, httpPort: 0 });
     const started = Date.now();
-    for await (const event of runScan({ targets: fleet.addresses, interfaces: [], waitMs: 800, timeoutMs: 2000, concurrency: 16 })) events.push(event);
+    for await (const event of runScan({ targets: fleet.addresses, interfaces: [], waitMs: 800, timeoutMs: 2000, concurrency: 16 })) {
+      expectValidEvent(formatNdjsonLine(event));
+      events.push(event);
+    }
     expect(Date.now() - started).toBeLessThan(800 + 3000);
   });
 
@@ -27,7 +32,7 @@ describe('anonymous scan of the simulated fleet (walking skeleton)', () => {
   it('finds every simulated device exactly once, with vendor, model, clock offset and XAddrs', () => {
     const builder = new ScanDocumentBuilder();
     events.forEach((e) => builder.add(e));
-    const document = builder.build();
+    const document = expectValidDocument(JSON.stringify(builder.build()));
     expect(document.devices).toHaveLength(fleet.devices.length);
     for (const simulated of fleet.devices) {
       const device = document.devices.find((d) => d.addresses.includes(simulated.address));

@@ -1,6 +1,6 @@
 /**
  * A UdpSocketFactory with no sockets: it records what was opened and sent, and lets a test play the network by
- * delivering datagrams to a socket's handlers (STYLE.md §6: inject the transport, never mock node:dgram).
+ * delivering datagrams to a socket's handlers (docs/ARCHITECTURE.md §6: inject the transport, never mock node:dgram).
  */
 import type { Observation } from '../../src/scan/registry.js';
 import type { DiscoveryContext, MulticastInterface } from '../../src/discovery/types.js';

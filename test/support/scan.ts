@@ -1,6 +1,7 @@
 /** Run the scan with its login phase in-process, as the CLI does with --yes, and fold the events into the document. */
-import { runScan, ScanDocumentBuilder, Secret, type ScanDocument, type ScanEvent } from '../../src/index.js';
+import { formatNdjsonLine, runScan, ScanDocumentBuilder, Secret, type ScanDocument, type ScanEvent } from '../../src/index.js';
 import { DEFAULT_FLEET_PASSWORD } from '../../src/simulator/fleet.js';
+import { expectValidDocument, expectValidEvent } from './schema.js';
 
 export interface ScanWithLoginOptions {
   targets: string[];
@@ -28,8 +29,12 @@ export async function scanWithLogin(options: ScanWithLoginOptions): Promise<{ do
       confirm: options.confirm ?? (async () => true),
     },
   })) {
+    // What --ndjson would print for this event, and at the end what --json would, both checked against the schema.
+    expectValidEvent(formatNdjsonLine(event));
     builder.add(event);
     events.push(event);
   }
-  return { document: builder.build(), events };
+  const document = builder.build();
+  expectValidDocument(JSON.stringify(document));
+  return { document, events };
 }

@@ -1,5 +1,5 @@
 /**
- * What the realm of an anonymous HTTP/RTSP 401 challenge says about the device (FIELD-NOTES §4): Hikvision old =
+ * What the realm of an anonymous HTTP/RTSP 401 challenge says about the device (docs/FIELD-NOTES.md §4): Hikvision old =
  * the model ("DS-2CD2310FD-I"), middle = "IP Camera(C2183)", new = a hex id; Dahua "Login to <serial>" (newer
  * firmware: a hash); Axis "AXIS_<serial>" / "AXIS_WS_<serial>", where the Axis serial is the MAC.
  */

@@ -72,7 +72,7 @@ const HINT_RANK = 0;
 
 const FIELDS: IdentityField[] = ['vendor', 'model', 'firmware', 'serial', 'mac', 'activated'];
 
-// FIELD-NOTES §2: Amcrest and Lorex are Dahua OEMs; a Dahua realm on a device that says "Lorex" is no conflict.
+// docs/FIELD-NOTES.md §2: Amcrest and Lorex are Dahua OEMs; a Dahua realm on a device that says "Lorex" is no conflict.
 const OEM_PARENT: Record<string, string> = { Amcrest: 'Dahua', Lorex: 'Dahua' };
 
 interface Candidate {
@@ -101,7 +101,7 @@ function cleanSerial(raw: string): string | null {
 }
 
 function parseActivated(raw: string): string | null {
-  // SADP spells false "flase" on real devices (FIELD-NOTES §3).
+  // SADP spells false "flase" on real devices (docs/FIELD-NOTES.md §3).
   if (/^(?:true|1|yes|activated)$/i.test(raw.trim())) return 'true';
   if (/^(?:false|flase|0|no|not-?activated|inactive)$/i.test(raw.trim())) return 'false';
   return null;
@@ -223,7 +223,7 @@ function resolveField(field: IdentityField, candidates: Candidate[]): { winner: 
   return { winner, conflict: { field, values } };
 }
 
-/** The Axis serial is the MAC (FIELD-NOTES §3: SSDP serialNumber = MAC; realm AXIS_<serial>). */
+/** The Axis serial is the MAC (docs/FIELD-NOTES.md §3: SSDP serialNumber = MAC; realm AXIS_<serial>). */
 function axisSerialMacs(evidence: Evidence[], hints: IdentityHint[]): Candidate[] {
   const out: Candidate[] = [];
   evidence.forEach((item, origin) => {

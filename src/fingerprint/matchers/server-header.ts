@@ -1,5 +1,5 @@
 /**
- * What an HTTP or RTSP `Server:` header (or an SSDP `SERVER:` string) says about the device. FIELD-NOTES §4:
+ * What an HTTP or RTSP `Server:` header (or an SSDP `SERVER:` string) says about the device. docs/FIELD-NOTES.md §4:
  * `Webs`, `App-webs/`, `DNVRS-Webs` (Hikvision), `Rtsp Server/3.0` (Dahua RTSP). The rest comes from Rapid7 recog's
  * camera fingerprints, kept only where the string is specific; generic servers (lighttpd, Apache, GStreamer…)
  * say nothing about the vendor.
@@ -29,7 +29,7 @@ const SERVER_PATTERNS: ServerPattern[] = [
   // Hikvision kept GoAhead's "Webs"; other GoAhead devices usually say "GoAhead-Webs".
   { pattern: /^Webs$/i, vendor: 'Hikvision', confidence: 'medium', reason: 'plain "Webs" is Hikvision\'s GoAhead-derived server' },
   { pattern: /^Dahua Rtsp Server/i, vendor: 'Dahua', confidence: 'high', reason: 'Dahua RTSP server name' },
-  { pattern: /^Rtsp Server\/3\.0$/i, vendor: 'Dahua', confidence: 'medium', reason: 'Dahua RTSP server (FIELD-NOTES §4)' },
+  { pattern: /^Rtsp Server\/3\.0$/i, vendor: 'Dahua', confidence: 'medium', reason: 'Dahua RTSP server (docs/FIELD-NOTES.md §4)' },
   { pattern: /^AvigilonOnvifNvt\//i, vendor: 'Avigilon', confidence: 'high', reason: 'Avigilon ONVIF server name' },
   { pattern: /^ev-compat$/i, vendor: 'Pelco', confidence: 'medium', reason: 'Pelco camera web server (recog)' },
   { pattern: /^VCS-VIDOS-NVR$/i, vendor: 'Bosch', confidence: 'medium', reason: 'Bosch VIDOS NVR (recog)' },

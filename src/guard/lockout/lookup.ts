@@ -1,6 +1,6 @@
 /**
  * Which lockout policy applies to a device, from its vendor, model and firmware. Unknown vendor or firmware gets the
- * worst case (FIELD-NOTES §2: 3 attempts, per source IP, 30 min); a match that rests on something the device did
+ * worst case (docs/FIELD-NOTES.md §2: 3 attempts, per source IP, 30 min); a match that rests on something the device did
  * not tell us (Hikvision's hardware platform, a firmware build) is marked as a guess, with the reason.
  */
 import type { LockoutInfo, LockoutScope, LockState } from '../../model/device.js';

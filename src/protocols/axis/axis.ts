@@ -1,5 +1,5 @@
 /**
- * Axis VAPIX, anonymous reads only (FIELD-NOTES §4): the Basic Device Information API
+ * Axis VAPIX, anonymous reads only (docs/FIELD-NOTES.md §4): the Basic Device Information API
  * (`POST /axis-cgi/basicdeviceinfo.cgi`, getAllUnrestrictedProperties is anonymous from AXIS OS 8.40) and the
  * older `param.cgi` text format (`root.Brand.ProdNbr=M1065-LW`).
  */

@@ -1,5 +1,5 @@
 /**
- * Dahua DHIP discovery (UDP 37810, group 239.255.255.251; FIELD-NOTES §3). A 32-byte binary header, then a JSON
+ * Dahua DHIP discovery (UDP 37810, group 239.255.255.251; docs/FIELD-NOTES.md §3). A 32-byte binary header, then a JSON
  * body. Header layout, from the UniversalScanner self-test frame and the request bytes other scanners send:
  *
  *   0  LE32 0x20       header length (always 32)
@@ -102,7 +102,7 @@ export function encodeDhipFrame(body: string | Uint8Array): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-/** The DHDiscover.search datagram. It carries no credential (CONTRACT S1). */
+/** The DHDiscover.search datagram. It carries no credential (docs/SAFETY.md S1). */
 export function buildDhipDiscover(): Buffer {
   return encodeDhipFrame(DHIP_DISCOVER_BODY);
 }

@@ -23,7 +23,7 @@ export interface UserCheck {
   statusValue?: number;
   statusString?: string;
   /**
-   * Lowercased as sent: `lock` / `unlock` on devices, `locked` in some documentation (FIELD-NOTES §2) —
+   * Lowercased as sent: `lock` / `unlock` on devices, `locked` in some documentation (docs/FIELD-NOTES.md §2) —
    * compare with isLockedStatus().
    */
   lockStatus?: string;

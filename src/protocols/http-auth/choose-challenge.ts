@@ -1,5 +1,5 @@
 /**
- * Which challenge gets the one credentialed request (CONTRACT S2, S4; FIELD-NOTES §5).
+ * Which challenge gets the one credentialed request (docs/SAFETY.md S2, S4; docs/FIELD-NOTES.md §5).
  */
 import { SESS_WITHOUT_QOP, hasControlCharacter, toDigestAlgorithm } from './digest.js';
 import type { DigestAlgorithm } from './digest.js';
@@ -21,7 +21,7 @@ export type ChallengeChoice =
  *
  * `stale` is ignored on purpose: Hikvision sends `stale="TRUE"` on a FIRST challenge, and stale only matters
  * for a retry, which never happens (S2). A Basic challenge beside a Digest one (Hikvision sends both) is never
- * chosen — answering the wrong scheme is itself a counted failure on Hikvision (FIELD-NOTES §2).
+ * chosen — answering the wrong scheme is itself a counted failure on Hikvision (docs/FIELD-NOTES.md §2).
  */
 export function chooseChallenge(challenges: readonly Challenge[]): ChallengeChoice {
   if (challenges.length === 0) return { kind: 'none' };

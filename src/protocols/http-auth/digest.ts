@@ -1,7 +1,7 @@
 /**
  * HTTP Digest (RFC 7616, and RFC 2069 for devices that send no qop). Pure: the cnonce is a parameter, so the
  * Authorization value is deterministic under test. There is deliberately no Basic counterpart here: Basic over
- * plain HTTP hands the password to anyone on the path (CONTRACT S4).
+ * plain HTTP hands the password to anyone on the path (docs/SAFETY.md S4).
  */
 import { createHash } from 'node:crypto';
 import type { Challenge } from './www-authenticate.js';

@@ -1,6 +1,6 @@
 /**
  * Pure helpers over an already-resolved DNS-SD service (bonjour-service owns the socket and the DNS codec).
- * Turns one service into identity hints for the device record (FIELD-NOTES §3):
+ * Turns one service into identity hints for the device record (docs/FIELD-NOTES.md §3):
  *
  * - `_axis-video._tcp`: instance "<ProdShortName> - <serial>", e.g. "AXIS M1065-LW - 00408C123456"; TXT
  *   `macaddress=`. An Axis serial number is its MAC. DoorBird door stations advertise the same service type,

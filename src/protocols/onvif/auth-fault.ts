@@ -3,7 +3,7 @@
  * authorization and the sender is not authorized", verbatim in the Trendnet capture) for a failed authentication; WS-Security 1.1 §12 faults (wsse:FailedAuthentication, InvalidSecurity, InvalidSecurityToken,
  * MessageExpired — the last one a Created timestamp outside the device's window) are the same outcome.
  * Hikvision puts its lock in the fault text: "The device is locked because of entering wrong username/password
- * many times. Please try it after 30 minutes!"; others add "You still have N attempt(s)" (FIELD-NOTES §2, §5).
+ * many times. Please try it after 30 minutes!"; others add "You still have N attempt(s)" (docs/FIELD-NOTES.md §2, §5).
  */
 import type { SoapFault } from './soap.js';
 

@@ -1,7 +1,7 @@
 /**
  * GetCapabilities (ONVIF 1.x, still answered by every device) and GetServices (ONVIF 2.x): both PRE_AUTH, both
  * say where each service lives. Addresses are reported as the device wrote them; they often name another
- * interface or a NAT-ed address, and CONTRACT S3 forbids sending credentials to any address but the responder's.
+ * interface or a NAT-ed address, and docs/SAFETY.md S3 forbids sending credentials to any address but the responder's.
  */
 import { childElement, decodeXmlText } from '../xml/parse-xml.js';
 import type { XmlElement } from '../xml/parse-xml.js';

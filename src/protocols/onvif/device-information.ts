@@ -1,6 +1,6 @@
 /**
  * GetDeviceInformation (ONVIF Core, access class READ_SYSTEM): the identity a device states about itself.
- * Answered anonymously by a few devices; otherwise it is the call the one login is made with (FIELD-NOTES §5).
+ * Answered anonymously by a few devices; otherwise it is the call the one login is made with (docs/FIELD-NOTES.md §5).
  */
 import { childElement, decodeXmlText } from '../xml/parse-xml.js';
 import type { XmlElement } from '../xml/parse-xml.js';

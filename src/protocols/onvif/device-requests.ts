@@ -2,7 +2,7 @@
  * Request bodies for the ONVIF device service (tds). Each declares its own namespace so it stands alone inside
  * any envelope. GetSystemDateAndTime, GetCapabilities and GetServices are in the PRE_AUTH access class (ONVIF Core:
  * callable without credentials); GetDeviceInformation needs READ_SYSTEM, so sent anonymously it is refused — and the
- * refusal tells which scheme the device wants (FIELD-NOTES §4).
+ * refusal tells which scheme the device wants (docs/FIELD-NOTES.md §4).
  */
 import { ONVIF_DEVICE_NAMESPACE } from './soap.js';
 

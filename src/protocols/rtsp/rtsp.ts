@@ -1,7 +1,7 @@
 /**
  * RTSP/1.0 (RFC 2326) for anonymous fingerprinting only: OPTIONS answers without a login and DESCRIBE returns
- * 401 with the realm (FIELD-NOTES §4). The request builder takes no headers and refuses URLs with userinfo, so
- * no credential can ride along (CONTRACT S1) — RTSP logins count towards the Hikvision lock like any other.
+ * 401 with the realm (docs/FIELD-NOTES.md §4). The request builder takes no headers and refuses URLs with userinfo, so
+ * no credential can ride along (docs/SAFETY.md S1) — RTSP logins count towards the Hikvision lock like any other.
  */
 import { HttpMessageDecodeError, headerValues, parseHttpResponseHead } from '../http-message/http-message.js';
 import { CodecError } from '../codec-error.js';
@@ -166,7 +166,7 @@ export interface RtspVendorHint {
 export function vendorFromRtspServer(server: string | undefined, realm?: string): RtspVendorHint | null {
   if (!server) return null;
   const value = server.trim().slice(0, 256);
-  // FIELD-NOTES §4: Dahua's RTSP server answers with exactly "Rtsp Server/3.0".
+  // docs/FIELD-NOTES.md §4: Dahua's RTSP server answers with exactly "Rtsp Server/3.0".
   if (/^Rtsp Server\/3\.0$/i.test(value)) return { vendor: 'Dahua', confidence: 'likely', reason: 'RTSP Server "Rtsp Server/3.0" (Dahua)' };
   if (/^Dahua Rtsp Server\b/i.test(value)) return { vendor: 'Dahua', confidence: 'likely', reason: `RTSP Server "${value}"` };
   if (/^AvigilonOnvifNvt\//i.test(value)) return { vendor: 'Avigilon', confidence: 'likely', reason: `RTSP Server "${value}"` };

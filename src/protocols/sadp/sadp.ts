@@ -1,7 +1,7 @@
 /**
- * Hikvision SADP (Search Active Devices Protocol): XML over UDP 37020, group 239.255.255.250 (FIELD-NOTES §3).
+ * Hikvision SADP (Search Active Devices Protocol): XML over UDP 37020, group 239.255.255.250 (docs/FIELD-NOTES.md §3).
  * We only ever send the `inquiry` Probe. SADP also has commands that carry `<Password>` (activate, modify
- * network parameters, reset); sending one is a login attempt that counts towards the lock (CONTRACT S1), so no
+ * network parameters, reset); sending one is a login attempt that counts towards the lock (docs/SAFETY.md S1), so no
  * builder for them exists here.
  */
 import { isIPv4, isIPv6 } from 'node:net';

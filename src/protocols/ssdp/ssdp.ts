@@ -2,7 +2,7 @@
  * SSDP (UPnP Device Architecture 1.1 §1): HTTP-shaped messages over UDP 1900, group 239.255.255.250. We send
  * M-SEARCH; devices answer with a unicast `HTTP/1.1 200 OK` and also announce themselves with NOTIFY.
  * `LOCATION` points at a description XML readable without login (see upnp-description.ts). It is a
- * payload-learned address: report it, never send credentials there (CONTRACT S3).
+ * payload-learned address: report it, never send credentials there (docs/SAFETY.md S3).
  */
 import { SSDP_GROUP, SSDP_PORT } from './constants.js';
 import { CodecError } from '../codec-error.js';

@@ -1,7 +1,7 @@
 /**
  * Is a WS-Discovery endpoint a video device? The multicast group is shared: Windows PCs announce themselves with
  * Types "wsdp:Device pub:Computer", Linux/Samba hosts running wsdd send Hellos with no Types at all and an XAddr
- * on port 5357, printers and scanners answer too (FIELD-NOTES §3; negative-* captures). An ONVIF device says so
+ * on port 5357, printers and scanners answer too (docs/FIELD-NOTES.md §3; negative-* captures). An ONVIF device says so
  * with the NetworkVideoTransmitter type, the tds:Device type, or onvif:// scopes, which ONVIF Core requires of
  * every conformant device — so a reply without Types but with ONVIF scopes (generic HiSilicon capture) is a camera.
  *

@@ -2,7 +2,7 @@
  * Decode one WS-Discovery datagram. Everything on UDP 3702 arrives here: camera replies, Hellos and Byes, our own
  * Probe echoed by the group, other tools' Probes, Windows and wsdd hosts, faults. Each becomes a typed message or
  * a WsDiscoveryDecodeError with a stable code — never a raw TypeError — so one bad datagram costs one warning,
- * not the scan (STYLE.md §4; agsh/onvif rejects the whole probe on one bad reply).
+ * not the scan (docs/ARCHITECTURE.md §4; agsh/onvif rejects the whole probe on one bad reply).
  *
  * Matching is on local names: devices use every prefix (d:, wsdd:, wsd:; a:, wsa:, wsadis:; s:, env:, SOAP-ENV:).
  */

@@ -2,7 +2,7 @@
  * WS-Security UsernameToken with PasswordDigest (OASIS UsernameToken Profile 1.0 §3.1; ONVIF Core §5.9.4):
  * `PasswordDigest = Base64(SHA-1(nonce bytes + Created UTF-8 + password UTF-8))`. Pure: the nonce and the
  * Created time are parameters — Created must be the DEVICE's clock (ours + the offset read anonymously from
- * GetSystemDateAndTime), or the device rejects the token with the same fault as a wrong password (FIELD-NOTES §1, §5).
+ * GetSystemDateAndTime), or the device rejects the token with the same fault as a wrong password (docs/FIELD-NOTES.md §1, §5).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { XmlDecodeError, childElement, decodeXmlText, escapeXml, findElement, parseXml } from '../xml/parse-xml.js';
@@ -29,7 +29,7 @@ export class WsseError extends Error {
 export interface UsernameTokenInput {
   username: string;
   password: string;
-  /** Fresh random bytes from the caller; FIELD-NOTES §5: 16–20 bytes. */
+  /** Fresh random bytes from the caller; docs/FIELD-NOTES.md §5: 16–20 bytes. */
   nonce: Uint8Array;
   /** The device's "now". */
   created: Date;

@@ -5,9 +5,9 @@
  * runs only in a network namespace (`multicast` given): on loopback it opens nothing.
  *
  * Answers leave from the device's own socket (its address, port 5353): the scanner reports the address an answer
- * came from, not the A record (CONTRACT S3), so a response sent from anywhere else would name the wrong device.
+ * came from, not the A record (docs/SAFETY.md S3), so a response sent from anywhere else would name the wrong device.
  *
- * What each vendor advertises, from the captures and FIELD-NOTES §3:
+ * What each vendor advertises, from the captures and docs/FIELD-NOTES.md §3:
  * - Axis: `_axis-video._tcp`, instance "AXIS <model> - <serial>", TXT `macaddress=<12 hex>`, host
  *   `axis-<mac>.local` (Home Assistant's captured M1065-LW ZeroconfServiceInfo; UniversalScanner's Axis selftest
  *   for the record layout: PTR in answers, TXT and A as cache-flush additionals).

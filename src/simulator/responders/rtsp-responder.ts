@@ -3,7 +3,7 @@
  * method answers 401 with a Digest challenge in the device's realm. Answers are captured ones
  * (fixtures/captures/rtsp) with this device's CSeq, Date, Server, realm and a fresh nonce substituted, so the
  * scanner is exercised on the vendors' own header order and quirks. Each request is reported with whether it
- * carried credentials, so the device can count an RTSP login as a credentialed request (CONTRACT S1 proof).
+ * carried credentials, so the device can count an RTSP login as a credentialed request (docs/SAFETY.md S1 proof).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * A Hikvision device's SADP side: answers an inquiry with a ProbeMatch in the element order of a captured
  * DS-2CD2385G1-I V5.6.2 answer (false spelled "flase", as that firmware does). An inquiry heard on the group is
- * answered to the group, as Hikvision devices do (FIELD-NOTES §3); a unicast inquiry is answered to its sender.
+ * answered to the group, as Hikvision devices do (docs/FIELD-NOTES.md §3); a unicast inquiry is answered to its sender.
  * Every other SADP command carries a password on real devices: it is counted as credentialed and never answered.
  */
 import { parseSadpMessage, type SadpMessage } from '../../protocols/sadp/index.js';

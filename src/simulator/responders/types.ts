@@ -3,7 +3,7 @@ import type { UdpSocketFactory } from '../../transport/udp.js';
 import type { SimulatorProfile } from '../profile.js';
 
 export interface ResponderDeviceInfo {
-  /** The device's own address: every answer is sent from it (a scanner reports the responder, CONTRACT S3). */
+  /** The device's own address: every answer is sent from it (a scanner reports the responder, docs/SAFETY.md S3). */
   address: string;
   /** The port the device's HTTP server actually listens on (after an ephemeral bind). */
   httpPort: number;
@@ -20,7 +20,7 @@ export interface ResponderDeviceInfo {
 export interface ProbeNotice {
   /** Who sent the probe. */
   source: string;
-  /** True when the datagram carried anything that looks like a credential (CONTRACT S1 says it never should). */
+  /** True when the datagram carried anything that looks like a credential (docs/SAFETY.md S1 says it never should). */
   credentialed: boolean;
   /** Heard on the multicast group rather than on the device's own address. */
   multicast: boolean;

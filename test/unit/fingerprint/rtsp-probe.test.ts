@@ -197,7 +197,7 @@ describe('probeRtsp on captured answers', () => {
     expect(hints['Linux/2.6.35.14_nl-xarina+ Ze-PRO']).toEqual([]);
   });
 
-  it('FIELD-NOTES §4 "Rtsp Server/3.0" is Dahua', async () => {
+  it('docs/FIELD-NOTES.md §4 "Rtsp Server/3.0" is Dahua', async () => {
     const options = 'RTSP/1.0 200 OK\r\nCSeq: 1\r\nServer: Rtsp Server/3.0\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n';
     const transport = fakeRtsp([options, rtsp('dahua-IPC-4K01FD2PAJ6E3FF-DESCRIBE-401-retina-issue62.txt')]);
     const result = await probeRtsp(contextWith(transport), { address: '192.0.2.43', port: 554, vendor: null });

@@ -23,7 +23,7 @@ const plan = (over: Partial<PlanInput> = {}, ledger = empty, b: CredentialBook =
 };
 
 describe('login planner', () => {
-  it('plans exactly one Digest attempt on the responder address, preferring the vendor API (FIELD-NOTES §5)', () => {
+  it('plans exactly one Digest attempt on the responder address, preferring the vendor API (docs/FIELD-NOTES.md §5)', () => {
     const item = plan({ services: [onvifDigest, isapi] });
     expect(item.action).toBe('attempt');
     expect(item.method).toBe('http-digest');

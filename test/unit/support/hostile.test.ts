@@ -9,6 +9,7 @@ import { buildSadpInquiry, parseSadpMessage, SadpDecodeError } from '../../../sr
 import { buildDhipDiscover, DhipDecodeError, parseDhipMessage } from '../../../src/protocols/dhip/index.js';
 import { parseDiscoveryMessage, WsDiscoveryDecodeError } from '../../../src/protocols/ws-discovery/index.js';
 import { FakeUdp } from '../../support/fake-udp.js';
+import { waitFor } from '../../support/wait.js';
 
 const SCANNER = '192.0.2.1';
 const COLLECTOR = { address: '192.0.2.250', port: 8080 };
@@ -32,7 +33,10 @@ async function answersOf(kind: HostileKind): Promise<Record<number, Buffer[]>> {
     [37810, buildDhipDiscover()],
   ];
   for (const [port, probe] of probes) udp.sockets.find((s) => s.localAddress === address && s.localPort === port)!.deliver(probe, SCANNER, 50_000);
-  await new Promise((r) => setTimeout(r, 20));
+  // Every probed port must have answered before the answers are judged: a check that "nothing decodes" over an
+  // empty list would pass for the wrong reason.
+  const answered = (port: number): boolean => udp.sent.some((s) => s.address === SCANNER && s.socket.localPort === port);
+  await waitFor(() => probes.every(([port]) => answered(port)), `${kind} to answer on ${probes.map(([p]) => p).join(', ')}`);
   const out: Record<number, Buffer[]> = { 3702: [], 37020: [], 37810: [] };
   for (const sent of udp.sent) if (sent.address === SCANNER) out[sent.socket.localPort]!.push(sent.data);
   return out;

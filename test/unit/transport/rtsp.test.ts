@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readCapture } from '../../support/captures.js';
 import { createRtspTransport, RtspTransportError } from '../../../src/transport/rtsp.js';
 import { buildRtspRequest, parseRtspResponse } from '../../../src/protocols/rtsp/index.js';
+import { waitFor } from '../../support/wait.js';
 
 interface Peer {
   port: number;
@@ -139,8 +140,10 @@ describe('createRtspTransport', () => {
       const message = `DESCRIBE rtsp://127.0.0.1:${peer.port}/ RTSP/1.0\r\nCSeq: 2\r\n${header}\r\n\r\n`;
       expect(await codeOf(transport.request({ host: '127.0.0.1', port: peer.port, message, timeoutMs: 1000, maxBytes: 1024 })), header).toBe('bad-request');
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(peer.connections).toBe(0);
+    // Absence is proved against a barrier, not a sleep: a request that is allowed reaches the peer, and it is the
+    // first connection the peer ever saw.
+    await transport.request({ host: '127.0.0.1', port: peer.port, message: options(peer.port), timeoutMs: 5000, maxBytes: 1024 });
+    expect(peer.connections).toBe(1);
   });
 
   it('refuses an impossible port; close() ends an exchange in flight and refuses later ones', async () => {
@@ -148,7 +151,7 @@ describe('createRtspTransport', () => {
     expect(await codeOf(transport.request({ host: '127.0.0.1', port: 0, message: options(0), timeoutMs: 1000, maxBytes: 1024 }))).toBe('bad-request');
     const peer = await startPeer(() => undefined);
     const pending = codeOf(transport.request({ host: '127.0.0.1', port: peer.port, message: options(peer.port), timeoutMs: 5000, maxBytes: 1024 }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => peer.connections === 1, 'the exchange to be in flight');
     const started = Date.now();
     await transport.close();
     expect(await pending).toBe('closed');

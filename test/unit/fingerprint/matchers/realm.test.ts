@@ -70,7 +70,7 @@ describe('matchRealm on the RTSP captures', () => {
       ['dahua-IPC-4K01FD2PAJ6E3FF-DESCRIBE-401-retina-issue62.txt', 'Login to 4K01FD2PAJ6E3FF', { kind: 'dahua-login-to', vendor: 'Dahua', serial: '4K01FD2PAJ6E3FF', confidence: 'high' }],
       ['generic-hisilicon-tcp-av0_0-DESCRIBE-401-cameradar-issue142-nonce-redacted.txt', 'RTSPD', { kind: 'unknown' }],
       ['hanwha-wisenet-iPOLiS-profile2-media.smp-DESCRIBE-401-cameradar-issue199.txt', 'iPOLiS', { kind: 'vendor-keyword', vendor: 'Hanwha', confidence: 'medium' }],
-      // Hikvision sends a Digest and a Basic challenge with the same realm (FIELD-NOTES §4).
+      // Hikvision sends a Digest and a Basic challenge with the same realm (docs/FIELD-NOTES.md §4).
       ['hikvision-IPC-C1214-DESCRIBE-401-exoplayer-issue9800-truncated.txt', 'IP Camera(C1214)', { kind: 'hikvision-ip-camera', vendor: 'Hikvision', confidence: 'high' }],
       ['hikvision-IPC-C1214-DESCRIBE-401-exoplayer-issue9800-truncated.txt', 'IP Camera(C1214)', { kind: 'hikvision-ip-camera', vendor: 'Hikvision', confidence: 'high' }],
       // Reolink's RTSP is LIVE555: a realm many products share.
@@ -104,7 +104,7 @@ describe('matchRealm on the HTTP captures', () => {
   });
 });
 
-describe('matchRealm on the FIELD-NOTES §4 forms and the simulator fleet', () => {
+describe('matchRealm on the docs/FIELD-NOTES.md §4 forms and the simulator fleet', () => {
   it.each([
     ['DS-2CD2310FD-I', { kind: 'hikvision-model', vendor: 'Hikvision', model: 'DS-2CD2310FD-I', confidence: 'high' }],
     ['DS-2CD2032-I', { kind: 'hikvision-model', vendor: 'Hikvision', model: 'DS-2CD2032-I', confidence: 'high' }],

@@ -100,7 +100,7 @@ describe('matchServerHeader on the Server headers of real exchanges', () => {
   });
 });
 
-describe('matchServerHeader on the FIELD-NOTES §4 forms', () => {
+describe('matchServerHeader on the docs/FIELD-NOTES.md §4 forms', () => {
   it.each([
     ['Webs', 'Hikvision/medium'],
     ['App-webs/', 'Hikvision/high'],

@@ -3,7 +3,7 @@ import knowledgeBaseJson from '../../../../src/guard/lockout/knowledge-base.json
 import { KnowledgeBaseError, knowledgeBase, parseKnowledgeBase } from '../../../../src/guard/lockout/knowledge-base.js';
 import { normaliseVendor } from '../../../../src/model/vendor.js';
 
-/** Milestone KB 000002183, Hikvision table, row by row (FIELD-NOTES §2). */
+/** Milestone KB 000002183, Hikvision table, row by row (docs/FIELD-NOTES.md §2). */
 const MILESTONE_ROWS = [
   { family: 'DF', platform: 'R3', firmware: '5.3.8 build 150722', canDisable: true },
   { family: 'DE', platform: 'R0', firmware: '5.3.8 build 150707', canDisable: false },
@@ -37,15 +37,15 @@ describe('the shipped knowledge base', () => {
   });
 
   it('names a source for every rule and for the worst case', () => {
-    for (const rule of knowledgeBase.rules) expect(rule.source, rule.id).toMatch(/FIELD-NOTES|Milestone KB 000002183|Hikvision/);
-    expect(knowledgeBase.worstCase.source).toMatch(/FIELD-NOTES §2/);
+    for (const rule of knowledgeBase.rules) expect(rule.source, rule.id).toMatch(/docs\/FIELD-NOTES\.md §|Milestone KB 000002183|Hikvision/);
+    expect(knowledgeBase.worstCase.source).toMatch(/docs\/FIELD-NOTES\.md §2/);
   });
 
   it('spells every vendor the way normaliseVendor does, so lookups can find it', () => {
     for (const rule of knowledgeBase.rules) expect(normaliseVendor(rule.vendor), rule.id).toBe(rule.vendor);
   });
 
-  it('has the worst case of FIELD-NOTES §2: 3 attempts, per source IP, 30 min', () => {
+  it('has the worst case of docs/FIELD-NOTES.md §2: 3 attempts, per source IP, 30 min', () => {
     expect(knowledgeBase.worstCase).toMatchObject({ maxAttempts: 3, lockSeconds: 1800, scope: 'source-ip' });
   });
 
@@ -62,7 +62,7 @@ describe('the shipped knowledge base', () => {
     else expect(rule.modelPattern?.source).toBe(`^DS-2D${row.family.slice(1)}`);
   });
 
-  it('carries a rule for every vendor row of FIELD-NOTES §2', () => {
+  it('carries a rule for every vendor row of docs/FIELD-NOTES.md §2', () => {
     const byVendor = (vendor: string) => knowledgeBase.rules.filter((r) => r.vendor === vendor);
     expect(byVendor('Hikvision').find((r) => r.firmware?.min === '5.3.0' && r.firmware.before === undefined)).toMatchObject({
       maxAttempts: 7,

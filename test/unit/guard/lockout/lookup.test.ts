@@ -146,7 +146,7 @@ describe('Hikvision firmware boundary at 5.3.0', () => {
     expect(lookupLockout({ vendor: 'Hikvision', model: 'DS-2CD2032-I', firmware }).ruleId).toBe(ruleId);
   });
 
-  it('5.6.2 (SADP capture DS-2CD2385G1-I) gives the CONTRACT example policy', () => {
+  it('5.6.2 (SADP capture DS-2CD2385G1-I) gives the docs/SAFETY.md example policy', () => {
     const file = 'hikvision/hikvision-DS-2CD2385G1-I-V5.6.2-sadp-probematch.xml';
     const match = lookupLockout({ vendor: 'Hikvision', model: extract(file, /<DeviceDescription>([^<]*)</), firmware: extract(file, /<SoftwareVersion>([^<]*)</) });
     expect(match).toMatchObject({
@@ -204,7 +204,7 @@ describe('Hikvision recorders', () => {
   });
 });
 
-describe('vendor rows of FIELD-NOTES §2', () => {
+describe('vendor rows of docs/FIELD-NOTES.md §2', () => {
   it('Dahua (DHIP capture IPC-HDW5421S): per source IP, commonly 5, 30 min', () => {
     const file = 'dahua-dhip/dahua-IPC-HDW5421S-phenomite.body.json';
     const match = lookupLockout({ vendor: extract(file, /"Vendor" : "([^"]*)"/), model: extract(file, /"DeviceType" : "([^"]*)"/), firmware: extract(file, /"Version" : "([^"]*)"/) });

@@ -55,7 +55,7 @@ describe('DHIP framing against the UniversalScanner byte layout', () => {
 });
 
 describe('buildDhipDiscover', () => {
-  it('is the 32-byte header plus the DHDiscover.search body of FIELD-NOTES §3', () => {
+  it('is the 32-byte header plus the DHDiscover.search body of docs/FIELD-NOTES.md §3', () => {
     const datagram = buildDhipDiscover();
     const body = Buffer.from('{"method":"DHDiscover.search","params":{"mac":"","uni":1}}\n');
     expect(DHIP_DISCOVER_BODY).toBe(body.toString());

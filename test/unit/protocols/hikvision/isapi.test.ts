@@ -107,7 +107,7 @@ describe('parseUserCheck', () => {
     expect(parseUserCheck(bytes.subarray(head.bodyOffset!))).toEqual({ statusValue: 401, statusString: 'Unauthorized' });
   });
 
-  it('reads a locked device in both spellings (FIELD-NOTES §2)', () => {
+  it('reads a locked device in both spellings (docs/FIELD-NOTES.md §2)', () => {
     const locked = parseUserCheck(
       '<?xml version="1.0" encoding="UTF-8"?>\n<userCheck version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">\n' +
         '<statusValue>401</statusValue>\n<statusString>Unauthorized</statusString>\n<isDefaultPassword>false</isDefaultPassword>\n' +

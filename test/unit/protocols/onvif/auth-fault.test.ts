@@ -31,7 +31,7 @@ describe('parseOnvifAuthFault on captured faults', () => {
   });
 });
 
-describe('parseOnvifAuthFault on vendor texts (FIELD-NOTES §2, §5)', () => {
+describe('parseOnvifAuthFault on vendor texts (docs/FIELD-NOTES.md §2, §5)', () => {
   const notAuthorized = { code: 'Sender', subcodes: ['NotAuthorized'] };
 
   it('Hikvision lock text → locked, no attempts left', () => {

@@ -155,7 +155,7 @@ describe('vendorFromRtspServer', () => {
     ]);
   });
 
-  it('knows Dahua\'s "Rtsp Server/3.0" (FIELD-NOTES §4)', () => {
+  it('knows Dahua\'s "Rtsp Server/3.0" (docs/FIELD-NOTES.md §4)', () => {
     expect(vendorFromRtspServer('Rtsp Server/3.0')).toMatchObject({ vendor: 'Dahua', confidence: 'likely' });
     expect(vendorFromRtspServer('Rtsp Server/2.0')).toBeNull();
   });
