@@ -17,6 +17,7 @@ export interface ScanFlags {
   passwordEnv?: string;
   passwordStdin?: boolean;
   credentials?: string;
+  credentialsAclUnchecked?: boolean;
   yes?: boolean;
   dryRun?: boolean;
   ledger?: string;
@@ -45,11 +46,12 @@ export function addScanOptions(command: Command): Command {
     .option('--user <name>', 'username of the one credential set')
     .option('--password-env <VAR>', 'take the password from environment variable VAR')
     .option('--password-stdin', 'read the password from the first line of stdin')
-    .option('--credentials <file>', 'per-device credentials, CSV match,username,password (mode 0600)')
+    .option('--credentials <file>', 'per-device credentials, CSV match,username,password (owner-only: mode 0600, or on Windows an ACL for you alone)')
+    .option('--credentials-acl-unchecked', 'Windows: accept --credentials when its access list cannot be read (no working icacls); you vouch only you can read it')
     .option('--yes', 'do not ask for confirmation; required for logins in non-interactive mode')
     .option('--dry-run', 'report the login plan and send no credential')
-    .option('--ledger <path>', 'attempt ledger (default $ONEKNOCK_LEDGER, else $XDG_STATE_HOME/oneknock/ledger.jsonl)')
-    .option('--csv <path>', 'write a Milestone XProtect import CSV of the devices whose login succeeded (mode 0600)')
+    .option('--ledger <path>', 'attempt ledger (default $ONEKNOCK_LEDGER, else ledger.jsonl in %LOCALAPPDATA%\\oneknock on Windows, ~/Library/Application Support/oneknock on macOS, $XDG_STATE_HOME/oneknock)')
+    .option('--csv <path>', 'write a Milestone XProtect import CSV of the devices whose login succeeded (owner-only: mode 0600, or on Windows an ACL for you alone)')
     .option('--timeout <ms>', 'per-request timeout', '2000')
     .option('--concurrency <n>', 'maximum requests in flight', '64');
 }
