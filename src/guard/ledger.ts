@@ -7,7 +7,7 @@
  * An exclusive lock file next to the ledger keeps two concurrent runs from both knocking.
  */
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeSync, existsSync } from 'node:fs';
-import { dirname, join, posix, win32 } from 'node:path';
+import { dirname, posix, win32 } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { OneknockError } from '../model/errors.js';
 import type { LoginMethod } from '../model/device.js';
