@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { expandTargets, selectInterfaces, type ScanOptions } from '../index.js';
+import { currentPlatform, isWindows } from '../guard/platform.js';
 
 export interface ScanFlags {
   json?: boolean;
@@ -59,7 +60,7 @@ export function addScanOptions(command: Command): Command {
 export function scanOptionsFrom(flags: ScanFlags, extraTargets: string[] = []): ScanOptions {
   if (flags.json && flags.ndjson) throw new UsageError('--json and --ndjson are exclusive: choose one');
   const targets = expandTargets([...flags.target, ...extraTargets]);
-  const interfaces = flags.multicast ? selectInterfaces(flags.interface) : [];
+  const interfaces = flags.multicast ? selectInterfaces(flags.interface, undefined, { zoneByIndex: isWindows(currentPlatform()) }) : [];
   if (!flags.multicast && flags.interface.length > 0) throw new UsageError('--interface has no effect with --no-multicast: drop one of them');
   if (!flags.multicast && targets.length === 0) throw new UsageError('--no-multicast without --target leaves nothing to probe: add --target <spec>');
   return {
