@@ -45,6 +45,22 @@ const WELL_KNOWN_SIDS: Record<string, string> = {
 
 const PERMS_AT_END = /:((?:\([A-Za-z,]+\))+)\s*$/;
 
+/**
+ * Does this output line start with the path we passed, then a space? icacls prints in the console's OEM code page,
+ * which we read byte for byte (latin1): a non-ASCII character of the path (C:\Users\José) is then one other
+ * character in a single-byte code page, so compare the ASCII positions and the length. (A multi-byte code page,
+ * e.g. 932, misses here: the ACL reads as unknown and the file is refused, never accepted.)
+ */
+function echoesPath(line: string, lowerPath: string): boolean {
+  if (line.length <= lowerPath.length || line[lowerPath.length] !== ' ') return false;
+  const echoed = line.slice(0, lowerPath.length).toLowerCase();
+  for (let i = 0; i < lowerPath.length; i++) {
+    const ours = lowerPath.charCodeAt(i);
+    if (ours < 0x80 && echoed.charCodeAt(i) !== ours) return false;
+  }
+  return true;
+}
+
 /** Parse `icacls <path>` output into entries; [] when it names none (a dummy icacls, or an unexpected shape). */
 export function parseIcaclsOutput(output: string, path: string): AclEntry[] {
   const lines = output.split(/\r?\n/);
@@ -56,7 +72,7 @@ export function parseIcaclsOutput(output: string, path: string): AclEntry[] {
   for (const raw of lines) {
     const line = raw.replace(/\s+$/, '');
     if (!started) {
-      if (!line.toLowerCase().startsWith(`${lowerPath} `)) continue;
+      if (!echoesPath(line, lowerPath)) continue;
       started = true;
       column = path.length + 1;
     } else if (line === '') {

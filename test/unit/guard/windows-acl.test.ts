@@ -137,3 +137,14 @@ describe('loadCredentialsFile on Windows (injected icacls)', () => {
     expect(thrownBy(() => loadCredentialsFile(file, { platform: shared.platform, allowUncheckedAcl: true }), UsageError).code).toBe('E_CREDENTIALS_ACL');
   });
 });
+
+describe('parseIcaclsOutput with a non-ASCII path', () => {
+  it('reads the entries when icacls echoes the path in a single-byte OEM code page (read as latin1)', () => {
+    const path = 'C:\\Users\\José\\creds.csv';
+    // cp850 prints é as 0x82; read byte for byte that is "\x82".
+    const echoed = path.replace('é', '\x82');
+    const entries = parseIcaclsOutput(printIcacls(echoed, [{ principal: 'PC\\Jos\x82', perms: '(F)' }]), path);
+    expect(entries).toEqual([{ principal: 'PC\\Jos\x82', inherited: false, deny: false, inheritOnly: false, rights: ['F'] }]);
+    expect(parseIcaclsOutput(printIcacls('C:\\Users\\Other\\creds.csv', [{ principal: 'PC\\x', perms: '(F)' }]), path)).toEqual([]);
+  });
+});
