@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { expandTargets, selectInterfaces, type ScanOptions } from '../index.js';
+import { currentPlatform, isWindows } from '../guard/platform.js';
 
 export interface ScanFlags {
   json?: boolean;
@@ -17,6 +18,7 @@ export interface ScanFlags {
   passwordEnv?: string;
   passwordStdin?: boolean;
   credentials?: string;
+  credentialsAclUnchecked?: boolean;
   yes?: boolean;
   dryRun?: boolean;
   ledger?: string;
@@ -45,11 +47,12 @@ export function addScanOptions(command: Command): Command {
     .option('--user <name>', 'username of the one credential set')
     .option('--password-env <VAR>', 'take the password from environment variable VAR')
     .option('--password-stdin', 'read the password from the first line of stdin')
-    .option('--credentials <file>', 'per-device credentials, CSV match,username,password (mode 0600)')
+    .option('--credentials <file>', 'per-device credentials, CSV match,username,password (owner-only: mode 0600, or on Windows an ACL for you alone)')
+    .option('--credentials-acl-unchecked', 'Windows: accept --credentials when its access list cannot be read (no working icacls); you vouch only you can read it')
     .option('--yes', 'do not ask for confirmation; required for logins in non-interactive mode')
     .option('--dry-run', 'report the login plan and send no credential')
-    .option('--ledger <path>', 'attempt ledger (default $ONEKNOCK_LEDGER, else $XDG_STATE_HOME/oneknock/ledger.jsonl)')
-    .option('--csv <path>', 'write a Milestone XProtect import CSV of the devices whose login succeeded (mode 0600)')
+    .option('--ledger <path>', 'attempt ledger (default $ONEKNOCK_LEDGER, else ledger.jsonl in %LOCALAPPDATA%\\oneknock on Windows, ~/Library/Application Support/oneknock on macOS, $XDG_STATE_HOME/oneknock)')
+    .option('--csv <path>', 'write a Milestone XProtect import CSV of the devices whose login succeeded (owner-only: mode 0600, or on Windows an ACL for you alone)')
     .option('--timeout <ms>', 'per-request timeout', '2000')
     .option('--concurrency <n>', 'maximum requests in flight', '64');
 }
@@ -57,7 +60,7 @@ export function addScanOptions(command: Command): Command {
 export function scanOptionsFrom(flags: ScanFlags, extraTargets: string[] = []): ScanOptions {
   if (flags.json && flags.ndjson) throw new UsageError('--json and --ndjson are exclusive: choose one');
   const targets = expandTargets([...flags.target, ...extraTargets]);
-  const interfaces = flags.multicast ? selectInterfaces(flags.interface) : [];
+  const interfaces = flags.multicast ? selectInterfaces(flags.interface, undefined, { zoneByIndex: isWindows(currentPlatform()) }) : [];
   if (!flags.multicast && flags.interface.length > 0) throw new UsageError('--interface has no effect with --no-multicast: drop one of them');
   if (!flags.multicast && targets.length === 0) throw new UsageError('--no-multicast without --target leaves nothing to probe: add --target <spec>');
   return {

@@ -51,7 +51,7 @@ async function credentialBookFrom(flags: ScanFlags): Promise<CredentialBook | nu
   if (flags.passwordEnv && flags.passwordStdin) throw new UsageError('--password-env and --password-stdin are exclusive: choose one');
   if ((flags.passwordEnv || flags.passwordStdin) && !flags.user) throw new UsageError('a password needs a --user');
   if (flags.user && !flags.passwordEnv && !flags.passwordStdin) throw new UsageError(`--user ${flags.user} needs a password: --password-env VAR or --password-stdin`);
-  const entries: CredentialEntry[] = flags.credentials ? loadCredentialsFile(flags.credentials) : [];
+  const entries: CredentialEntry[] = flags.credentials ? loadCredentialsFile(flags.credentials, { allowUncheckedAcl: flags.credentialsAclUnchecked === true }) : [];
   if (!flags.user && entries.length === 0) {
     if (flags.credentials) throw new UsageError(`credentials file ${flags.credentials} has no entries`, 'E_CREDENTIALS');
     return null;
@@ -108,7 +108,7 @@ export async function interactive(options: ScanOptions, flags: ScanFlags): Promi
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
   const { runInteractive } = await import('../ui/run-ui.js');
-  const fileEntries = flags.credentials ? loadCredentialsFile(flags.credentials) : undefined;
+  const fileEntries = flags.credentials ? loadCredentialsFile(flags.credentials, { allowUncheckedAcl: flags.credentialsAclUnchecked === true }) : undefined;
   const { loginFailed } = await runInteractive({
     scan: options,
     ledgerPath: flags.ledger ?? defaultLedgerPath(),

@@ -80,8 +80,8 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
         const family = iface.family === 'IPv6' ? 'udp6' : 'udp4';
         const socket = await context.udp({
           type: family,
-          bindAddress: family === 'udp6' ? `${iface.address}%${iface.name}` : iface.address,
-          multicastInterface: family === 'udp6' ? `::%${iface.name}` : iface.address,
+          bindAddress: family === 'udp6' ? `${iface.address}%${iface.zone ?? iface.name}` : iface.address,
+          multicastInterface: family === 'udp6' ? `::%${iface.zone ?? iface.name}` : iface.address,
           multicastTtl: 1,
         }).catch((error: Error) => {
           context.warn(null, `WS-Discovery cannot use interface ${iface.name} (${iface.address}): ${error.message}`, 'interface-failed');
@@ -91,7 +91,7 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
         sockets.push(socket);
         socket.onMessage(handle);
         socket.onError((error) => context.warn(null, `WS-Discovery socket error on ${iface.name}: ${error.message}`, 'socket-error'));
-        const group = family === 'udp6' ? `${WS_DISCOVERY_IPV6_GROUP}%${iface.name}` : WS_DISCOVERY_IPV4_GROUP;
+        const group = family === 'udp6' ? `${WS_DISCOVERY_IPV6_GROUP}%${iface.zone ?? iface.name}` : WS_DISCOVERY_IPV4_GROUP;
         await socket.send(probe, WS_DISCOVERY_PORT, group).catch((error: Error) => context.warn(null, `WS-Discovery multicast on ${iface.name} failed: ${error.message}`, 'send-failed'));
       }
       await delay(context.waitMs, context.signal);

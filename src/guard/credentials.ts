@@ -7,6 +7,8 @@ import { isIP } from 'node:net';
 import { normaliseMac, type Device } from '../model/device.js';
 import { UsageError } from '../model/errors.js';
 import { Secret } from './secret.js';
+import { currentPlatform, isWindows, type Platform } from './platform.js';
+import { checkOwnerOnly } from './windows-acl.js';
 
 export interface CredentialSet {
   username: string;
@@ -95,8 +97,27 @@ export function parseCredentialsCsv(text: string, fileName: string): CredentialE
   return entries;
 }
 
-/** Read the credentials file, refusing it when group or world can read it (docs/SAFETY.md S7). */
-export function loadCredentialsFile(path: string): CredentialEntry[] {
+export interface LoadCredentialsOptions {
+  platform?: Platform;
+  /**
+   * `--credentials-acl-unchecked`: accept the file when its access list cannot be READ (Windows without a working
+   * icacls.exe, e.g. Wine). Never overrides a finding that others can read it, and means nothing on POSIX.
+   */
+  allowUncheckedAcl?: boolean;
+}
+
+/** Refuse a credentials file others can read: POSIX mode bits, or on Windows its access list (docs/SAFETY.md S7). */
+function checkCredentialsFileAccess(path: string, platform: Platform, allowUncheckedAcl: boolean): void {
+  if (isWindows(platform)) {
+    const check = checkOwnerOnly(platform, path);
+    if (check.kind === 'readable') {
+      throw new UsageError(`credentials file ${path} can be read by ${check.readers.join(', ')}; make it owner-only with: ${check.fix}`, 'E_CREDENTIALS_ACL');
+    }
+    if (check.kind === 'unknown' && !allowUncheckedAcl) {
+      throw new UsageError(`cannot tell who may read credentials file ${path}: ${check.reason}. Refusing it; if you are sure only you can read it, add --credentials-acl-unchecked`, 'E_CREDENTIALS_ACL_UNKNOWN');
+    }
+    return;
+  }
   let mode: number;
   try {
     mode = statSync(path).mode;
@@ -104,8 +125,23 @@ export function loadCredentialsFile(path: string): CredentialEntry[] {
     throw new UsageError(`cannot read credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_CREDENTIALS');
   }
   if ((mode & 0o044) !== 0) {
-    throw new UsageError(`credentials file ${path} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${path}`, 'E_CREDENTIALS_MODE');
+    throw new UsageError(`credentials file ${path} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${quoteForShell(path)}`, 'E_CREDENTIALS_MODE');
   }
+}
+
+/** A path pasted into a POSIX shell: single-quoted when it has anything but safe characters. */
+const quoteForShell = (path: string): string => (/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);
+
+/** Read the credentials file, refusing it when anyone but its owner can read it (CONTRACT S7). */
+export function loadCredentialsFile(path: string, options: LoadCredentialsOptions = {}): CredentialEntry[] {
+  const platform = options.platform ?? currentPlatform();
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`credentials file ${path} is not a regular file`, 'E_CREDENTIALS');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_CREDENTIALS');
+  }
+  checkCredentialsFileAccess(path, platform, options.allowUncheckedAcl === true);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -7,11 +7,11 @@
  * An exclusive lock file next to the ledger keeps two concurrent runs from both knocking.
  */
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { homedir } from 'node:os';
+import { dirname, posix, win32 } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { OneknockError } from '../model/errors.js';
 import type { AttemptOutcome, LoginMethod } from '../model/device.js';
+import { currentPlatform, isWindows, stateDirectory, type Platform } from './platform.js';
 
 export type { AttemptOutcome };
 
@@ -61,10 +61,11 @@ export interface LedgerRead {
   damagedLines: number[];
 }
 
-export function defaultLedgerPath(env: NodeJS.ProcessEnv = process.env): string {
+/** $ONEKNOCK_LEDGER, else ledger.jsonl in the platform's state directory (platform.ts: %LOCALAPPDATA%\oneknock, …). */
+export function defaultLedgerPath(env: NodeJS.ProcessEnv = process.env, platform: Platform = { ...currentPlatform(), env }): string {
   if (env['ONEKNOCK_LEDGER']) return env['ONEKNOCK_LEDGER'];
-  const state = env['XDG_STATE_HOME'] || join(homedir(), '.local', 'state');
-  return join(state, 'oneknock', 'ledger.jsonl');
+  const directory = stateDirectory(platform);
+  return (isWindows(platform) ? win32 : posix).join(directory, 'ledger.jsonl');
 }
 
 /** Parse ledger text. A torn or damaged line that names device keys is counted as an attempt with no outcome. */

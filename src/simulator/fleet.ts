@@ -6,6 +6,8 @@ import { createServer, type Server } from 'node:http';
 import { SimulatedDevice, type DeviceCounters } from './device.js';
 import { listProfiles, loadProfile, type SimulatorProfile } from './profile.js';
 import type { UdpSocketFactory } from '../transport/udp.js';
+import { loopbackUdpSharingProblem } from '../transport/loopback-udp.js';
+import { OneknockError } from '../model/errors.js';
 
 export interface FleetOptions {
   /** Profile names (fixtures/profiles) or profile objects; default: the demo fleet. */
@@ -111,6 +113,14 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     },
   };
   let control: Server | null = null;
+  const planned = profiles.map((_, index) => options.addresses?.[index] ?? hostAddress(subnet, first, index));
+  const loopback4 = planned.filter((a) => a.startsWith('127.'));
+  if (loopback4.length >= 2) {
+    const problem = await loopbackUdpSharingProblem(loopback4[0]!, loopback4[1]!, options.udpFactory);
+    if (problem) {
+      throw new OneknockError('E_LOOPBACK_UDP', `the simulated fleet needs one UDP port on many loopback addresses, but ${problem}. Run the simulator with Node on Linux, macOS or Windows itself (oneknock simulate), then scan it with this one: oneknock scan --no-multicast --target ${loopback4[0]}-${loopback4.at(-1)!.split('.')[3]}`);
+    }
+  }
   try {
     for (const [index, profile] of profiles.entries()) {
       const address = options.addresses?.[index] ?? hostAddress(subnet, first, index);

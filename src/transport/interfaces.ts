@@ -8,6 +8,16 @@ export interface MulticastInterface {
   family: 'IPv4' | 'IPv6';
   /** IPv6 scope id (interface index) for link-local use. */
   scopeId?: number;
+  /**
+   * IPv6 zone to write after `%` (`fe80::1%<zone>`, `ff02::c%<zone>`): the interface name on Linux and macOS, the
+   * interface index on Windows, where libuv reads the zone with atoi() and a name silently becomes 0 (uv_ip6_addr).
+   */
+  zone?: string;
+}
+
+export interface SelectOptions {
+  /** Write IPv6 zones as interface indexes (Windows); the caller asks platform.ts. */
+  zoneByIndex?: boolean;
 }
 
 export type InterfaceTable = ReturnType<typeof networkInterfaces>;
@@ -16,12 +26,13 @@ export type InterfaceTable = ReturnType<typeof networkInterfaces>;
  * Default: every up, non-loopback interface with an address. Named ones must exist and have an address; the
  * message says which interfaces do.
  */
-export function selectInterfaces(names: string[], table: InterfaceTable = networkInterfaces()): MulticastInterface[] {
+export function selectInterfaces(names: string[], table: InterfaceTable = networkInterfaces(), options: SelectOptions = {}): MulticastInterface[] {
   const all: MulticastInterface[] = [];
   for (const [name, addresses] of Object.entries(table)) {
     for (const info of addresses ?? []) {
       if (info.family === 'IPv6' && !info.address.toLowerCase().startsWith('fe80')) continue;
-      all.push({ name, address: info.address, family: info.family, ...(info.family === 'IPv6' ? { scopeId: info.scopeid } : {}) });
+      const zone = options.zoneByIndex && info.scopeid !== undefined ? String(info.scopeid) : name;
+      all.push({ name, address: info.address, family: info.family, ...(info.family === 'IPv6' ? { scopeId: info.scopeid, zone } : {}) });
       void info.internal;
     }
   }

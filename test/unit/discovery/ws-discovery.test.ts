@@ -61,3 +61,15 @@ describe('wsDiscoveryChannel on hostile answers', () => {
     expect(observations.filter((o) => o.address === '192.0.2.61').map((o) => o.endpoint)).toContain(`urn:uuid:${AXIS_UUID}`);
   });
 });
+
+describe('wsDiscoveryChannel on an IPv6 link-local interface', () => {
+  it('writes the interface zone it is given (an index on Windows, where libuv reads zones with atoi)', async () => {
+    const udp = new FakeUdp();
+    const { context } = createRecordingContext({ udp: udp.factory, waitMs: 10, interfaces: [{ name: 'Wi-Fi', address: 'fe80::1c2b:3d4e:5f60:7182', family: 'IPv6', scopeId: 12, zone: '12' }] });
+    await wsDiscoveryChannel.run(context);
+    const socket = udp.sockets.find((s) => s.options.type === 'udp6')!;
+    expect(socket.options.bindAddress).toBe('fe80::1c2b:3d4e:5f60:7182%12');
+    expect(socket.options.multicastInterface).toBe('::%12');
+    expect(udp.sent.some((s) => s.address === 'ff02::c%12')).toBe(true);
+  });
+});

@@ -66,3 +66,18 @@ describe('credentials', () => {
     expect(secret.reveal()).toBe('hunter2');
   });
 });
+
+describe('loadCredentialsFile (POSIX) with spaces in the path', () => {
+  it.runIf(process.platform !== 'win32')('prints a chmod command that can be pasted as is', async () => {
+    const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadCredentialsFile } = await import('../../../src/guard/credentials.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'creds space-')), "site o'creds.csv");
+    writeFileSync(file, '127.0.0.5,admin,pw\r\n');
+    chmodSync(file, 0o644);
+    expect(() => loadCredentialsFile(file)).toThrow(`run: chmod 600 '${file.replace(/'/g, `'\\''`)}'`);
+    chmodSync(file, 0o600);
+    expect(loadCredentialsFile(file)).toHaveLength(1);
+  });
+});
