@@ -119,11 +119,13 @@ export async function interactive(options: ScanOptions, flags: ScanFlags): Promi
   delete process.env['CONTINUOUS_INTEGRATION'];
   const { runInteractive } = await import('../ui/run-ui.js');
   const fileEntries = flags.credentials ? loadCredentialsFile(flags.credentials) : undefined;
+  const plan = exportPlanFrom(flags);
   const { loginFailed } = await runInteractive({
     scan: options,
     ledgerPath: flags.ledger ?? defaultLedgerPath(),
     ...(flags.user ? { defaultUser: flags.user } : {}),
     ...(fileEntries ? { fileEntries } : {}),
+    exports: { drivers: plan.drivers, recordingServer: flags.recordingServer ?? null, allowDriverDetection: !!flags.allowDriverDetection },
   });
   return loginFailed ? ExitCode.loginFailed : ExitCode.ok;
 }
