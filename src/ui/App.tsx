@@ -98,7 +98,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
       if (input === 'y' && state.plan && state.plan.some((p) => p.action === 'attempt')) {
         dispatch({ type: 'close' });
         dispatch({ type: 'message', text: 'Logging in: one attempt per device…' });
-        void session.confirm(true).then(() => dispatch({ type: 'message', text: 'Logins done. e exports the Milestone CSV.' }));
+        void session.confirm(true).then(() => dispatch({ type: 'message', text: 'Logins done. e writes an export: xprotect, pstools, go2rtc, frigate, inventory or json.' }));
       } else if (input === 'n' || key.escape) {
         void session.confirm(false);
         dispatch({ type: 'close' });
