@@ -73,7 +73,7 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
     const needing = needsLogin(plan);
     if (needing.length > 0) {
       const names = needing.map((r) => (r.kind === 'xprotect' && r.path === flags.csv ? '--csv' : `--export ${r.kind}`)).join(', ');
-      throw new UsageError(`${names} list the devices whose login succeeded, with the password that worked: give credentials (--user with --password-env/--password-stdin, or --credentials); inventory and json need none`);
+      throw new UsageError(`${names} need credentials: ${needing.length === 1 ? 'it lists' : 'they list'} the devices whose login succeeded, with the password that worked. Give --user with --password-env/--password-stdin, or --credentials (inventory and json need none)`);
     }
     const consumed = await consume(runScan(options), flags, plan);
     writeExports({ plan, document: consumed.document, loginsConfirmed: false, flags });
