@@ -149,6 +149,21 @@ describe('oneknock hand-off: every export kind from one command', () => {
     expect((JSON.parse(file('json')) as ScanDocument).devices).toHaveLength(document.devices.length);
   });
 
+  it('streams came from Media (ver10), Media2 and the vendor paths, each costing exactly its reads', () => {
+    // login + reads, as the simulator counted credentialed requests: ONVIF GetServices, GetProfiles, 2×GetStreamUri
+    // (the GetCapabilities fallback has its unit test); Hikvision deviceInfo + adminAccesses; Dahua getConfig RTSP.
+    const expected: Record<string, [string, number]> = {
+      'D6230L': ['onvif-media', 5], '631GA': ['onvif-media2', 5], 'M1034-W': ['onvif-media', 5],
+      'DS-2CD2386G2-IU': ['vendor-path', 3], 'DS-2CD2032-I': ['vendor-path', 3], 'IPC-HFW2228M-I1-V2': ['vendor-path', 2],
+    };
+    for (const device of loggedIn()) {
+      const [source, requests] = expected[device.model!]!;
+      expect(device.streams!.map((s) => s.source), device.model!).toEqual([source, source]);
+      const report = counters.find((r) => r.address === device.addresses[0])!;
+      expect(report.counters.credentialedRequests, device.model!).toBe(requests);
+    }
+  });
+
   it('the simulator counted one login per device plus only the bounded reads, and no failure but the wrong password', () => {
     for (const report of counters) {
       const device = document.devices.find((d) => d.addresses.includes(report.address))!;
