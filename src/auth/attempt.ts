@@ -12,7 +12,7 @@ import type { HttpResponse } from '../transport/http.js';
 import { HttpTransportError } from '../transport/http.js';
 import type { LoginPlanItem } from '../guard/planner.js';
 import type { Ledger } from '../guard/ledger.js';
-import type { Evidence } from '../model/device.js';
+import type { Evidence, StreamInfo } from '../model/device.js';
 import { buildUsernameToken } from '../protocols/wsse/index.js';
 import { buildSoapRequest, getDeviceInformationBody, parseDeviceInformation, parseOnvifAuthFault, parseSoapFault } from '../protocols/onvif/index.js';
 import { isLockedStatus, parseUserCheck } from '../protocols/hikvision/index.js';
@@ -36,6 +36,8 @@ export interface AttemptResult {
   sent: boolean;
   /** What the bounded reads after a success could not read, in words (never a secret). */
   readNotes: string[];
+  /** RTSP streams read after a success (responder address, no credentials). */
+  streams: StreamInfo[];
 }
 
 export interface AttemptContext extends ExchangeContext {
@@ -47,7 +49,7 @@ export interface AttemptContext extends ExchangeContext {
 const SOAP_TYPE = 'application/soap+xml; charset=utf-8';
 
 function result(partial: Partial<AttemptResult> & Pick<AttemptResult, 'status'>): AttemptResult {
-  return { method: null, at: null, reason: null, remainingAttempts: null, lockState: null, unlockInSeconds: null, verified: [], sent: false, readNotes: [], ...partial };
+  return { method: null, at: null, reason: null, remainingAttempts: null, lockState: null, unlockInSeconds: null, verified: [], sent: false, readNotes: [], streams: [], ...partial };
 }
 
 /** The exchange that proves the credentials: ONVIF GetDeviceInformation, or Hikvision's userCheck. */
@@ -121,6 +123,7 @@ export async function attemptLogin(context: AttemptContext, item: LoginPlanItem)
     const reads = await runVerifiedReads(new VerifiedSession(context, item), context.reads);
     outcome.verified.push(...reads.evidence);
     outcome.readNotes.push(...reads.notes);
+    outcome.streams.push(...reads.streams);
   }
   return outcome;
 }

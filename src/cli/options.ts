@@ -23,6 +23,10 @@ export interface ScanFlags {
   dryRun?: boolean;
   ledger?: string;
   csv?: string;
+  export: string[];
+  milestoneDrivers?: string;
+  allowDriverDetection?: boolean;
+  recordingServer?: string;
 }
 
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -52,7 +56,11 @@ export function addScanOptions(command: Command): Command {
     .option('--yes', 'do not ask for confirmation; required for logins in non-interactive mode')
     .option('--dry-run', 'report the login plan and send no credential')
     .option('--ledger <path>', 'attempt ledger (default $ONEKNOCK_LEDGER, else ledger.jsonl in %LOCALAPPDATA%\\oneknock on Windows, ~/Library/Application Support/oneknock on macOS, $XDG_STATE_HOME/oneknock)')
-    .option('--csv <path>', 'write a Milestone XProtect import CSV of the devices whose login succeeded (owner-only: mode 0600, or on Windows an ACL for you alone)')
+    .option('--csv <path>', 'same as --export xprotect=<path>')
+    .option('--export <kind>=<path>', 'write an export: xprotect, pstools, go2rtc, frigate (hold the password, owner-only), inventory, json; repeatable', collect, [])
+    .option('--milestone-drivers <file>', 'Milestone driver list: Get-VmsRecordingServer | Get-VmsHardwareDriver | Export-Csv <file>')
+    .option('--allow-driver-detection', 'write Milestone rows without a driver number (XProtect then probes the device with its drivers\' logons)')
+    .option('--recording-server <name>', 'RecordingServer column of the pstools export')
     .option('--timeout <ms>', 'per-request timeout', '2000')
     .option('--concurrency <n>', 'maximum requests in flight', '64');
 }

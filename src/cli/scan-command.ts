@@ -14,36 +14,43 @@ import {
   type ScanOptions,
 } from '../index.js';
 import { formatDeviceTable, formatPlan } from '../output/table.js';
-import { writeXprotectCsv, type XprotectRow } from '../output/xprotect-csv.js';
+import type { ScanDocument } from '../output/json.js';
 import { scanOptionsFrom, type ScanFlags } from './options.js';
+import { driverEvents, exportPlanFrom, needsLogin, writeExports, type ExportPlan } from './exports.js';
 import { write } from './write.js';
 import { isFailedLogin } from '../model/device.js';
 
 interface Consumed {
   code: number;
   loginOutcome: string | undefined;
+  document: ScanDocument;
 }
 
-async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags): Promise<Consumed> {
+async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags, plan: ExportPlan): Promise<Consumed> {
   const builder = new ScanDocumentBuilder();
   let loginFailed = false;
   let loginOutcome: string | undefined;
   const human = !flags.json && !flags.ndjson;
-  for await (const event of events) {
+  const handle = async (event: ScanEvent): Promise<void> => {
+    if (event.type === 'done') {
+      // The hand-off's own findings (driver per device, devices a Milestone export leaves out) come before done.
+      for (const extra of driverEvents(plan, builder.build(), event.at)) await handle(extra);
+    }
     builder.add(event);
     if (event.type === 'login' && isFailedLogin(event.status)) loginFailed = true;
     if (event.type === 'done') loginOutcome = event.loginOutcome;
     if (flags.ndjson) await write(formatNdjsonLine(event));
     if (human && event.type === 'warning') process.stderr.write(`warning: ${event.address ?? ''} ${event.message}\n`);
     if (human && event.type === 'plan' && flags.dryRun) await write(formatPlan(event.logins));
-  }
+  };
+  for await (const event of events) await handle(event);
   const document = builder.build();
   if (flags.json) await write(`${JSON.stringify(document, null, 2)}\n`);
   if (human) {
     await write(document.devices.length === 0 ? 'No devices found.\n' : formatDeviceTable(document.devices, process.stdout.columns ?? 200));
     await write(`${document.devices.length} device(s), ${document.warnings.length} warning(s)\n`);
   }
-  return { code: loginFailed ? ExitCode.loginFailed : ExitCode.ok, loginOutcome };
+  return { code: loginFailed ? ExitCode.loginFailed : ExitCode.ok, loginOutcome, document };
 }
 
 /** The credential book from --user/--password-env/--password-stdin and --credentials, or null for none. */
@@ -61,13 +68,19 @@ async function credentialBookFrom(flags: ScanFlags): Promise<CredentialBook | nu
 }
 
 export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Promise<number> {
+  const plan = exportPlanFrom(flags);
   const book = await credentialBookFrom(flags);
   if (!book) {
-    if (flags.csv) throw new UsageError('--csv lists devices whose login succeeded: give credentials (--user with --password-env/--password-stdin, or --credentials)');
-    return (await consume(runScan(options), flags)).code;
+    const needing = needsLogin(plan);
+    if (needing.length > 0) {
+      const names = needing.map((r) => (r.kind === 'xprotect' && r.path === flags.csv ? '--csv' : `--export ${r.kind}`)).join(', ');
+      throw new UsageError(`${names} need credentials: ${needing.length === 1 ? 'it lists' : 'they list'} the devices whose login succeeded, with the password that worked. Give --user with --password-env/--password-stdin, or --credentials (inventory and json need none)`);
+    }
+    const consumed = await consume(runScan(options), flags, plan);
+    writeExports({ plan, document: consumed.document, loginsConfirmed: false, flags });
+    return consumed.code;
   }
-  const csvRows: XprotectRow[] = [];
-  const { code, loginOutcome } = await consume(
+  const { code, loginOutcome, document } = await consume(
     runScan({
       ...options,
       login: {
@@ -82,17 +95,15 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
           return false;
         },
         onSucceeded: (item, port) => {
-          if (item.address && item.credentials) csvRows.push({ address: item.address, port, username: item.credentials.username, password: item.credentials.password, driverId: null });
+          if (item.address && item.credentials) plan.credentials.set(item.address, { address: item.address, port, username: item.credentials.username, password: item.credentials.password });
         },
       },
     }),
     flags,
+    plan,
   );
   if (flags.dryRun && !flags.json && !flags.ndjson) process.stderr.write('Dry run: no credential was sent.\n');
-  if (flags.csv && loginOutcome === 'confirmed') {
-    const written = writeXprotectCsv(flags.csv, csvRows);
-    process.stderr.write(`Wrote ${csvRows.length} device(s) to ${written.path} (${written.protection}).\n`);
-  }
+  writeExports({ plan, document, loginsConfirmed: loginOutcome === 'confirmed', flags });
   if (loginOutcome === 'declined') return ExitCode.confirmationRequired;
   return code;
 }
@@ -109,11 +120,13 @@ export async function interactive(options: ScanOptions, flags: ScanFlags): Promi
   delete process.env['CONTINUOUS_INTEGRATION'];
   const { runInteractive } = await import('../ui/run-ui.js');
   const fileEntries = flags.credentials ? loadCredentialsFile(flags.credentials, { allowUncheckedAcl: flags.credentialsAclUnchecked === true }) : undefined;
+  const plan = exportPlanFrom(flags);
   const { loginFailed } = await runInteractive({
     scan: options,
     ledgerPath: flags.ledger ?? defaultLedgerPath(),
     ...(flags.user ? { defaultUser: flags.user } : {}),
     ...(fileEntries ? { fileEntries } : {}),
+    exports: { drivers: plan.drivers, recordingServer: flags.recordingServer ?? null, allowDriverDetection: !!flags.allowDriverDetection },
   });
   return loginFailed ? ExitCode.loginFailed : ExitCode.ok;
 }

@@ -80,6 +80,26 @@ export interface DeviceAccess {
   httpsCertificateSha256: string | null;
 }
 
+/**
+ * An RTSP stream read after the one successful login (extension): ONVIF Media/Media2 GetStreamUri, or a vendor's
+ * documented path. `uri` names the responder's address and never carries credentials. The first entry is the main
+ * stream, the second (when there is one) the sub stream.
+ */
+export interface StreamInfo {
+  /** ONVIF profile token, or `main`/`sub` for a vendor path. */
+  profile: string;
+  uri: string;
+  source: 'onvif-media' | 'onvif-media2' | 'vendor-path';
+}
+
+export type MilestoneDriverRule = 'model' | 'vendor' | 'onvif' | 'built-in';
+
+/** What the VMS hand-off chose for this device (extension; set when an export ran). */
+export interface DeviceExport {
+  /** The XProtect driver number written for it, and the rule that matched; null when none matched. */
+  milestoneDriver: { number: number; name: string; rule: MilestoneDriverRule } | null;
+}
+
 export interface Device {
   id: string;
   addresses: string[];
@@ -95,6 +115,8 @@ export interface Device {
   lockout: LockoutInfo;
   login: LoginInfo;
   access?: DeviceAccess;
+  streams?: StreamInfo[];
+  export?: DeviceExport;
 }
 
 /** Normalise a MAC in any common spelling (dash, colon, dotted, bare hex) to lowercase colon form, or null. */

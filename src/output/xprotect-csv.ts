@@ -1,11 +1,14 @@
 /**
- * Milestone XProtect Management Client hardware import CSV (docs/FIELD-NOTES.md §6): HardwareAddress,
- * HardwareUsername, HardwarePassword, HardwareDriverID. The one file that may hold a password (docs/SAFETY.md S7),
- * written only on request and with mode 0600.
+ * Milestone XProtect Management Client hardware import CSV (kept for the library's existing callers; the export
+ * kind `xprotect` in output/exports is the one the CLI uses): HardwareAddress, HardwareUsername,
+ * HardwarePassword, HardwareDriverID. Holds a password (docs/SAFETY.md S7): written only on request, owner-only.
  */
 import type { Secret } from '../guard/secret.js';
 import { writeSecretFile, type SecretFileWritten } from '../guard/secret-file.js';
-import { urlHost } from '../model/address.js';
+import { csvLines } from './exports/types.js';
+import { XPROTECT_HEADER, hardwareAddress } from './exports/xprotect.js';
+
+export { hardwareAddress };
 
 export interface XprotectRow {
   address: string;
@@ -15,21 +18,8 @@ export interface XprotectRow {
   driverId: string | null;
 }
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-export function hardwareAddress(address: string, port: number | null): string {
-  const host = urlHost(address);
-  return `http://${host}${port && port !== 80 ? `:${port}` : ''}/`;
-}
-
 export function formatXprotectCsv(rows: XprotectRow[]): string {
-  const lines = ['HardwareAddress,HardwareUsername,HardwarePassword,HardwareDriverID'];
-  for (const row of rows) {
-    lines.push([hardwareAddress(row.address, row.port), row.username, row.password.reveal(), row.driverId ?? ''].map(csvField).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return csvLines([XPROTECT_HEADER, ...rows.map((row) => [hardwareAddress(row.address, row.port), row.username, row.password.reveal(), row.driverId ?? ''])]);
 }
 
 export function writeXprotectCsv(path: string, rows: XprotectRow[]): SecretFileWritten {

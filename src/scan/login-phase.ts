@@ -108,6 +108,7 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
               const outcome = await attemptLogin({ http: context.http, ledger, timeoutMs: context.timeoutMs, now: context.now, randomBytes: options.randomBytes ?? randomBytes }, item);
               const record = context.registry.get(item.key)!;
               for (const evidence of outcome.verified) addEvidence(record.device, evidence);
+              if (outcome.streams.length > 0) record.device.streams = outcome.streams;
               for (const note of outcome.readNotes) context.emit({ type: 'warning', at: iso(), address: item.address, code: 'verified-read', message: `after the login: ${note}` });
               const state = context.fingerprints.get(item.key);
               if (state && outcome.lockState) {

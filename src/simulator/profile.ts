@@ -50,6 +50,15 @@ export interface SimulatorProfile {
     staleOnFirstChallenge?: boolean;
     basicChallengeToo?: boolean;
   };
+  /**
+   * ONVIF Media (`media`, ver10) or Media2 (`media2`, ver20, served alone) with these profiles, main first; served
+   * at `path` (default /onvif/media_service or /onvif/media2_service). Stream URIs name the device's RTSP port.
+   */
+  media?: {
+    version: 'media' | 'media2';
+    path?: string;
+    profiles: Array<{ token: string; name: string; rtspPath: string }>;
+  };
   vendorApi?: 'hikvision' | 'axis' | 'dahua' | null;
   /**
    * An RTSP server (OPTIONS 200, DESCRIBE 401 Digest). It listens on `port`, else 554 when the simulator runs as

@@ -14,6 +14,14 @@ import { Secret } from '../guard/secret.js';
 import type { CredentialBook, CredentialEntry } from '../guard/credentials.js';
 import type { AttemptView } from '../guard/ledger.js';
 import { identityKeys } from '../guard/planner.js';
+import { EXPORT_KINDS, parseExportSpec, type ExportRequest } from '../output/exports/index.js';
+
+/** `<kind>=<path>`, or a bare path: `.json` the document, anything else the XProtect CSV (the UI's old default). */
+function exportRequestOf(value: string): ExportRequest {
+  const kind = value.slice(0, Math.max(0, value.indexOf('='))).trim().toLowerCase();
+  if ((EXPORT_KINDS as string[]).includes(kind)) return parseExportSpec(value);
+  return { kind: value.trim().endsWith('.json') ? 'json' : 'xprotect', path: value.trim() };
+}
 
 export interface AppProps {
   session: UiSession;
@@ -90,7 +98,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
       if (input === 'y' && state.plan && state.plan.some((p) => p.action === 'attempt')) {
         dispatch({ type: 'close' });
         dispatch({ type: 'message', text: 'Logging in: one attempt per device…' });
-        void session.confirm(true).then(() => dispatch({ type: 'message', text: 'Logins done. e exports the Milestone CSV.' }));
+        void session.confirm(true).then(() => dispatch({ type: 'message', text: 'Logins done. e writes an export: xprotect, pstools, go2rtc, frigate, inventory or json.' }));
       } else if (input === 'n' || key.escape) {
         void session.confirm(false);
         dispatch({ type: 'close' });
@@ -149,7 +157,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
         {`  ${phaseLabel}  ${elapsed.toFixed(1)} s  |  ${scope.interfaces.length > 0 ? `interfaces ${scope.interfaces.join(',')}` : 'no multicast'}  |  targets ${scope.targets}  |  ${state.devices.length} device(s): ${channels}`}
       </Text>
       {state.screen === 'detail' && current ? (
-        <DetailPane device={current} history={history(identityKeys(current))} />
+        <DetailPane device={current} history={history(identityKeys(current))} drivers={session.drivers} />
       ) : state.screen === 'plan' && state.plan ? (
         <PlanView plan={state.plan} />
       ) : state.screen === 'help' ? (
@@ -157,7 +165,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
           <Text bold>Keys</Text>
           <Text>↑/↓ or k/j move   space select   a select all   enter details   r rescan</Text>
           <Text>l log in to the selected devices (or the one under the cursor): one attempt each, after a plan you confirm</Text>
-          <Text>e export JSON or Milestone CSV   ? help   q quit</Text>
+          <Text>e export (xprotect, pstools, go2rtc, frigate, inventory, json)   ? help   q quit</Text>
           <Text dimColor>No credential is ever sent during the scan. A device whose last attempt failed is skipped until "oneknock ledger forget".</Text>
         </Box>
       ) : (
@@ -198,7 +206,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
       ) : null}
       {state.screen === 'export' ? (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
-          <Text bold>Export: a path ending .json writes the JSON document; any other path the Milestone XProtect CSV of the devices whose login succeeded (it holds passwords; written 0600)</Text>
+          <Text bold>{`Export: <kind>=<path>, kind one of ${EXPORT_KINDS.join(', ')} (a bare path: .json writes the JSON document, else the Milestone XProtect CSV). xprotect, pstools, go2rtc and frigate hold passwords (written owner-only); Milestone rows need a driver number.`}</Text>
           <Box>
             <Text>Path: </Text>
             <LineInput
@@ -206,8 +214,10 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
               initialValue="oneknock-xprotect.csv"
               onSubmit={(value) => {
                 try {
-                  const count = value.endsWith('.json') ? session.exportJson(value) : session.exportCsv(value);
-                  dispatch({ type: 'message', text: `Wrote ${count} device(s) to ${value} (mode 0600).` });
+                  const request = exportRequestOf(value);
+                  const written = session.exportTo(request.kind, request.path);
+                  const left = written.leftOut > 0 ? `; ${written.leftOut} left out (no Milestone driver number or no stream)` : '';
+                  dispatch({ type: 'message', text: `Wrote ${written.rows} device(s) to ${request.path} as ${request.kind} (${written.protection})${left}.` });
                 } catch (error) {
                   dispatch({ type: 'message', text: `Export failed: ${(error as Error).message}` });
                 }

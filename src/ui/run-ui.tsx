@@ -2,7 +2,7 @@
 import React from 'react';
 import { render } from 'ink';
 import { App } from './App.js';
-import { createUiSession } from './session.js';
+import { createUiSession, type UiExportOptions } from './session.js';
 import type { ScanOptions } from '../index.js';
 import { Ledger, attemptsFor } from '../guard/ledger.js';
 import type { CredentialEntry } from '../guard/credentials.js';
@@ -12,10 +12,12 @@ export interface InteractiveOptions {
   ledgerPath: string;
   defaultUser?: string;
   fileEntries?: CredentialEntry[];
+  /** --milestone-drivers, --recording-server, --allow-driver-detection for the `e` exports. */
+  exports?: UiExportOptions;
 }
 
 export async function runInteractive(options: InteractiveOptions): Promise<{ loginFailed: boolean }> {
-  const session = createUiSession({ ...options.scan, ledgerPath: options.ledgerPath });
+  const session = createUiSession({ ...options.scan, ledgerPath: options.ledgerPath, ...(options.exports ?? {}) });
   const ledger = new Ledger(options.ledgerPath);
   const colour = !process.env['NO_COLOR'];
   const instance = render(

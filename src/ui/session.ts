@@ -4,11 +4,9 @@
  * rescan. No React here; the UI calls these methods and renders the events.
  */
 import { createLoginPhase, runScan, type CredentialBook, type PlannedLogin, type ScanEvent, type ScanOptions } from '../index.js';
-import type { XprotectRow } from '../output/xprotect-csv.js';
-import { writeXprotectCsv } from '../output/xprotect-csv.js';
 import { ScanDocumentBuilder } from '../output/json.js';
-import { writeFileSync } from 'node:fs';
 import { isFailedLogin } from '../model/device.js';
+import { assignMilestoneDrivers, writeExport, type ExportKind, type LoginCredential, type MilestoneDriver } from '../output/exports/index.js';
 
 interface LoginRequest {
   book: CredentialBook;
@@ -24,14 +22,23 @@ export interface UiSession {
   confirm(yes: boolean): Promise<void>;
   /** End the current scan (emits done). */
   finish(): void;
-  exportCsv(path: string): number;
-  exportJson(path: string): number;
+  /** Write one export kind (output/exports); secret kinds owner-only. */
+  exportTo(kind: ExportKind, path: string): { path: string; rows: number; protection: string; leftOut: number };
+  /** The user's Milestone driver list (--milestone-drivers), or null for the built-in table. */
+  readonly drivers: MilestoneDriver[] | null;
   /** True once any login was rejected, locked or failed (exit code 3). */
   readonly loginFailed: boolean;
 }
 
-export function createUiSession(options: Omit<ScanOptions, 'afterFingerprint'> & { ledgerPath: string }): UiSession {
-  const csvRows = new Map<string, XprotectRow>();
+export interface UiExportOptions {
+  drivers?: MilestoneDriver[] | null;
+  recordingServer?: string | null;
+  allowDriverDetection?: boolean;
+}
+
+export function createUiSession(options: Omit<ScanOptions, 'afterFingerprint'> & { ledgerPath: string } & UiExportOptions): UiSession {
+  /** The credential that succeeded, by responder address. */
+  const credentials = new Map<string, LoginCredential>();
   let builder = new ScanDocumentBuilder();
   let pendingRequest: ((request: LoginRequest | null) => void) | null = null;
   const requests: Array<LoginRequest | null> = [];
@@ -77,7 +84,7 @@ export function createUiSession(options: Omit<ScanOptions, 'afterFingerprint'> &
               // The plan itself reaches the UI as a `plan` event (see scan() below); here we only wait for the answer.
               confirm: () => new Promise<boolean>((resolve) => (confirmation = resolve)),
               onSucceeded: (item, port) => {
-                if (item.address && item.credentials) csvRows.set(item.id, { address: item.address, port, username: item.credentials.username, password: item.credentials.password, driverId: null });
+                if (item.address && item.credentials) credentials.set(item.address, { address: item.address, port, username: item.credentials.username, password: item.credentials.password });
               },
             });
             await phase.run(context);
@@ -123,14 +130,18 @@ export function createUiSession(options: Omit<ScanOptions, 'afterFingerprint'> &
       confirmation = null;
       pushRequest(null);
     },
-    exportCsv(path) {
-      writeXprotectCsv(path, [...csvRows.values()]);
-      return csvRows.size;
-    },
-    exportJson(path) {
+    drivers: options.drivers ?? null,
+    exportTo(kind, path) {
       const document = builder.build();
-      writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
-      return document.devices.length;
+      assignMilestoneDrivers(document.devices, options.drivers ?? null);
+      const written = writeExport({ kind, path }, {
+        document,
+        credentialFor: (device) => device.addresses.map((a) => credentials.get(a)).find((c) => c !== undefined) ?? null,
+        recordingServer: options.recordingServer ?? null,
+        allowDriverDetection: options.allowDriverDetection ?? false,
+        drivers: options.drivers ?? null,
+      });
+      return { path: written.path, rows: written.rows, protection: written.protection, leftOut: written.leftOut.length };
     },
   };
 }

@@ -43,7 +43,7 @@ describe('oneknock command line: usage errors exit 2 with a message that says wh
   it('--help exits 0 and lists the stable options', async () => {
     const result = await runCli(['scan', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--json', '--ndjson', '--wait', '--target', '--no-multicast', '--interface', '--user', '--password-env', '--password-stdin', '--credentials', '--yes', '--dry-run', '--ledger', '--csv', '--timeout', '--concurrency']) {
+    for (const flag of ['--json', '--ndjson', '--wait', '--target', '--no-multicast', '--interface', '--user', '--password-env', '--password-stdin', '--credentials', '--yes', '--dry-run', '--ledger', '--csv', '--export', '--milestone-drivers', '--allow-driver-detection', '--recording-server', '--timeout', '--concurrency']) {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).not.toMatch(/--password <|--password\s{2}/);

@@ -104,8 +104,11 @@ describe('oneknock CLI: ledger and secrets', () => {
     expect(statSync(csv).mode & 0o777).toBe(0o600);
     const rows = readFileSync(csv, 'utf8').trim().split('\r\n');
     expect(rows[0]).toBe('HardwareAddress,HardwareUsername,HardwarePassword,HardwareDriverID');
-    expect(rows).toHaveLength(1 + 3); // Axis, Pelco, Dahua succeeded; the other-password Hikvision did not
-    for (const row of rows.slice(1)) expect(row).toContain(`,admin,${PASSWORD},`);
+    // Axis, Pelco, Dahua succeeded (the other-password Hikvision did not); only the Axis has a Milestone driver
+    // number (built-in 806), the other two are left out with a warning instead of written for XProtect to probe.
+    expect(rows).toHaveLength(1 + 1);
+    expect(rows[1]).toContain(`,admin,${PASSWORD},806`);
+    expect(stdin.stdout).toMatch(/"code":"milestone-driver-missing"/);
     const ndjson = expectValidNdjson(stdin.stdout);
     expect(ndjson.at(-1)!.type).toBe('done');
   }, 60_000);

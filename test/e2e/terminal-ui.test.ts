@@ -75,11 +75,15 @@ describe.skipIf(skip)('terminal UI in a pseudo-terminal', () => {
       session.type('e');
       await session.waitFor(/Path:/);
       session.keys('Enter');
-      await session.waitFor(/Wrote 3 device\(s\)/);
+      // Of the three logged-in devices only the Axis has a Milestone driver number (the sourced built-in 806); the
+      // others are left out rather than written for XProtect to probe with its drivers' logons.
+      await session.waitFor(/Wrote 1 device\(s\) to oneknock-xprotect\.csv/);
       const csv = join(dir, 'oneknock-xprotect.csv');
       expect(existsSync(csv)).toBe(true);
       expect(statSync(csv).mode & 0o777).toBe(0o600);
-      expect(readFileSync(csv, 'utf8').trim().split('\r\n')).toHaveLength(4);
+      const lines = readFileSync(csv, 'utf8').trim().split('\r\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toMatch(/,806$/);
 
       session.type('q');
       const after = fleet.report();

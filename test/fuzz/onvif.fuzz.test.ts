@@ -6,6 +6,8 @@ import {
   computeClockOffsetMs,
   parseCapabilities,
   parseDeviceInformation,
+  parseGetProfiles,
+  parseGetStreamUri,
   parseOnvifAuthFault,
   parsePosixTimeZone,
   parseServices,
@@ -25,6 +27,8 @@ const parsers: Array<[string, (xml: string | Uint8Array) => unknown]> = [
   ['parseCapabilities', parseCapabilities],
   ['parseServices', parseServices],
   ['parseDeviceInformation', parseDeviceInformation],
+  ['parseGetProfiles', parseGetProfiles],
+  ['parseGetStreamUri', parseGetStreamUri],
   ['parseSystemDateAndTime', (xml) => {
     const parsed = parseSystemDateAndTime(xml);
     return { parsed, offset: computeClockOffsetMs(parsed, 1_700_000_000_000, 1_700_000_000_050) };

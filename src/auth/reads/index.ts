@@ -6,8 +6,10 @@
 import type { VerifiedSession } from '../session.js';
 import { emptyReadResult, type VerifiedRead, type VerifiedReadResult } from './types.js';
 import { hikvisionDeviceInfoRead } from './hikvision-device-info.js';
+import { onvifStreamsRead } from './onvif-streams.js';
+import { axisStreamsRead, dahuaStreamsRead, hikvisionStreamsRead } from './vendor-streams.js';
 
-export const VERIFIED_READS: VerifiedRead[] = [hikvisionDeviceInfoRead];
+export const VERIFIED_READS: VerifiedRead[] = [hikvisionDeviceInfoRead, hikvisionStreamsRead, dahuaStreamsRead, axisStreamsRead, onvifStreamsRead];
 
 export async function runVerifiedReads(session: VerifiedSession, reads: VerifiedRead[] = VERIFIED_READS): Promise<VerifiedReadResult> {
   const result = emptyReadResult();

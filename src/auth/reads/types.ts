@@ -1,5 +1,5 @@
 /** What the bounded reads after the one successful login bring back; each read adds what it learned. */
-import type { Evidence } from '../../model/device.js';
+import type { Evidence, StreamInfo } from '../../model/device.js';
 import type { VerifiedSession } from '../session.js';
 
 export interface VerifiedReadResult {
@@ -7,6 +7,8 @@ export interface VerifiedReadResult {
   evidence: Evidence[];
   /** Why a read gave nothing, in words for the device's warnings (never a secret). */
   notes: string[];
+  /** RTSP streams on the responder's address, without credentials (main first). */
+  streams: StreamInfo[];
 }
 
 /** One kind of read: runs only when it applies to the device's service, and never throws for an expected failure. */
@@ -17,5 +19,5 @@ export interface VerifiedRead {
 }
 
 export function emptyReadResult(): VerifiedReadResult {
-  return { evidence: [], notes: [] };
+  return { evidence: [], notes: [], streams: [] };
 }

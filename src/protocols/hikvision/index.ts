@@ -1,1 +1,2 @@
 export * from './isapi.js';
+export * from './admin-accesses.js';

@@ -4,3 +4,4 @@ export * from './system-date-and-time.js';
 export * from './capabilities.js';
 export * from './device-information.js';
 export * from './auth-fault.js';
+export * from './media.js';

@@ -9,12 +9,12 @@ export const hikvisionService: HttpService = async (host, { req, res, url, sourc
     send(res, 200, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?>\n<ActivateStatus><Activated>${host.profile.activated}</Activated></ActivateStatus>\n`);
     return true;
   }
-  if (url.pathname === '/ISAPI/Security/userCheck' || url.pathname === '/ISAPI/System/deviceInfo') {
+  if (url.pathname === '/ISAPI/Security/userCheck' || url.pathname === '/ISAPI/System/deviceInfo' || url.pathname === '/ISAPI/Security/adminAccesses') {
     const outcome = await host.gate.checkHttpCredentials(req, source);
     if (outcome === 'ok') {
       const payload = url.pathname === '/ISAPI/Security/userCheck'
         ? '<?xml version="1.0" encoding="UTF-8"?>\n<userCheck>\n<statusValue>200</statusValue>\n<statusString>OK</statusString>\n</userCheck>\n'
-        : hikvisionDeviceInfo(host);
+        : url.pathname === '/ISAPI/Security/adminAccesses' ? adminAccesses(host) : hikvisionDeviceInfo(host);
       send(res, 200, 'application/xml', payload);
     } else {
       host.gate.sendHikvision401(res, source, outcome);
@@ -34,4 +34,10 @@ function hikvisionDeviceInfo(host: ServiceHost): string {
   xml = setElementText(xml, 'firmwareVersion', version ?? id.firmware);
   if (build) xml = setElementText(xml, 'firmwareReleasedDate', `build ${build}`);
   return xml;
+}
+
+/** The access ports as ISAPI lists them (AdminAccessProtocolList); RTSP only when the device has an RTSP server. */
+function adminAccesses(host: ServiceHost): string {
+  const entry = (id: number, protocol: string, port: number): string => `<AdminAccessProtocol version="2.0"><id>${id}</id><enabled>true</enabled><protocol>${protocol}</protocol><portNo>${port}</portNo></AdminAccessProtocol>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<AdminAccessProtocolList version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">${entry(1, 'HTTP', host.httpPort)}${host.rtspPort !== null ? entry(4, 'RTSP', host.rtspPort) : ''}</AdminAccessProtocolList>\n`;
 }

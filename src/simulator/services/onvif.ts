@@ -2,6 +2,7 @@
 import { editElement, loadCapture, rewriteServiceUrls, setElementText } from '../templates.js';
 import { SOAP_CONTENT_TYPE, send, soapFault } from '../http-reply.js';
 import type { HttpService, ServiceHost } from './types.js';
+import { syntheticGetServices } from './onvif-media.js';
 
 /** ONVIF Core §5.9.4.3: operations a device must answer without credentials (PRE_AUTH). */
 const PRE_AUTH = ['GetSystemDateAndTime', 'GetCapabilities', 'GetServices', 'GetServiceCapabilities', 'GetHostname', 'GetWsdlUrl', 'GetEndpointReference'];
@@ -58,8 +59,12 @@ function onvifResponse(host: ServiceHost, operation: string, base: string): stri
     }
     case 'GetCapabilities':
       return templates.GetCapabilities ? rewriteServiceUrls(loadCapture(templates.GetCapabilities), base) : null;
-    case 'GetServices':
-      return templates.GetServices ? rewriteServiceUrls(loadCapture(templates.GetServices), base) : null;
+    case 'GetServices': {
+      if (!templates.GetServices) return host.profile.media ? syntheticGetServices(host, base) : null;
+      const xml = rewriteServiceUrls(loadCapture(templates.GetServices), base);
+      // A Media2-only device lists ver20 media where the capture lists ver10.
+      return host.profile.media?.version === 'media2' ? xml.replace(/http:\/\/www\.onvif\.org\/ver10\/media\/wsdl/g, 'http://www.onvif.org/ver20/media/wsdl') : xml;
+    }
     case 'GetDeviceInformation': {
       const template = templates.GetDeviceInformation;
       if (!template) return null;

@@ -13,6 +13,8 @@ export interface ServiceHost {
   readonly httpPort: number;
   readonly baseUrl: string;
   readonly httpsOnvifUrl: string | null;
+  /** The bound RTSP port, or null when the device has no RTSP server. */
+  readonly rtspPort: number | null;
   deviceNowMs(): number;
 }
 

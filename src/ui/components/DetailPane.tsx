@@ -2,9 +2,11 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { Device } from '../../model/device.js';
 import type { AttemptView } from '../../guard/ledger.js';
+import { matchDriver, type MilestoneDriver } from '../../output/exports/index.js';
 
-export function DetailPane({ device, history }: { device: Device; history: AttemptView[] }): React.ReactElement {
+export function DetailPane({ device, history, drivers = null }: { device: Device; history: AttemptView[]; drivers?: MilestoneDriver[] | null }): React.ReactElement {
   const l = device.lockout;
+  const driver = device.export ? device.export.milestoneDriver : matchDriver(device, drivers);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>{`${device.vendor ?? 'Unknown vendor'} ${device.model ?? ''}  ${device.id}`}</Text>
@@ -24,6 +26,11 @@ export function DetailPane({ device, history }: { device: Device; history: Attem
       <Text bold>{`Evidence (${device.evidence.length})`}</Text>
       {device.evidence.slice(0, 30).map((e, i) => (
         <Text key={i}>{`  ${e.source.padEnd(14)} ${e.field.padEnd(16)} ${e.value}${e.verified ? '  ✓ verified' : ''}`}</Text>
+      ))}
+      <Text bold>Hand-off</Text>
+      <Text>{driver ? `Milestone driver: ${driver.number} ${driver.name} (matched by ${driver.rule})` : 'Milestone driver: none matched — left out of Milestone exports (give --milestone-drivers)'}</Text>
+      {(device.streams ?? []).map((s, i) => (
+        <Text key={`stream-${i}`}>{`  ${i === 0 ? 'main' : i === 1 ? 'sub ' : '    '} ${s.uri}  (${s.source}${s.profile !== 'main' && s.profile !== 'sub' ? `, profile ${s.profile}` : ''})`}</Text>
       ))}
       <Text bold>Login</Text>
       <Text>{`${device.login.status}${device.login.method ? ` via ${device.login.method}` : ''}${device.login.reason ? `: ${device.login.reason}` : ''}`}</Text>

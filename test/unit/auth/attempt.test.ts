@@ -40,7 +40,8 @@ const setup = () => {
   const ledger = new Ledger(join(mkdtempSync(join(tmpdir(), 'attempt-')), 'ledger.jsonl'));
   return ledger;
 };
-const context = (ledger: Ledger, http: HttpTransport, nowMs = Date.parse('2026-11-24T10:00:00.000Z')) => ({ http, ledger, timeoutMs: 1000, now: () => nowMs, randomBytes: (n: number) => Buffer.alloc(n, 7) });
+// The reads after a success (streams, device info) have their own tests (test/unit/auth/reads); here: the one attempt.
+const context = (ledger: Ledger, http: HttpTransport, nowMs = Date.parse('2026-11-24T10:00:00.000Z')) => ({ http, ledger, timeoutMs: 1000, now: () => nowMs, randomBytes: (n: number) => Buffer.alloc(n, 7), reads: [] });
 
 describe('the one attempt', () => {
   it('fetches a fresh challenge anonymously, writes the intent, then sends exactly one Digest request', async () => {

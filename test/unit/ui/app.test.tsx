@@ -32,8 +32,8 @@ function fakeSession(devices: Device[], plan: PlannedLogin[]): UiSession & { cal
     },
     confirm: async (yes) => void calls.confirm.push(yes),
     finish: () => undefined,
-    exportCsv: () => 0,
-    exportJson: () => 0,
+    exportTo: (_kind, path) => ({ path, rows: 0, protection: 'test', leftOut: 0 }),
+    drivers: null,
   };
 }
 
