@@ -6,8 +6,9 @@
 import type { VerifiedSession } from '../session.js';
 import { emptyReadResult, type VerifiedRead, type VerifiedReadResult } from './types.js';
 import { hikvisionDeviceInfoRead } from './hikvision-device-info.js';
+import { lockSettingsRead } from './lock-settings.js';
 
-export const VERIFIED_READS: VerifiedRead[] = [hikvisionDeviceInfoRead];
+export const VERIFIED_READS: VerifiedRead[] = [hikvisionDeviceInfoRead, lockSettingsRead];
 
 export async function runVerifiedReads(session: VerifiedSession, reads: VerifiedRead[] = VERIFIED_READS): Promise<VerifiedReadResult> {
   const result = emptyReadResult();

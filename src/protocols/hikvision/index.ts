@@ -1,1 +1,2 @@
 export * from './isapi.js';
+export * from './illegal-login-lock.js';
