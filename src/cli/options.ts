@@ -21,6 +21,7 @@ export interface ScanFlags {
   dryRun?: boolean;
   ledger?: string;
   csv?: string;
+  waitUnlock?: boolean;
 }
 
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -48,6 +49,7 @@ export function addScanOptions(command: Command): Command {
     .option('--credentials <file>', 'per-device credentials, CSV match,username,password (mode 0600)')
     .option('--yes', 'do not ask for confirmation; required for logins in non-interactive mode')
     .option('--dry-run', 'report the login plan and send no credential')
+    .option('--wait-unlock', 'a device locked for this host gets its one knock once the lock has expired and it says unlocked, instead of being skipped')
     .option('--ledger <path>', 'attempt ledger (default $ONEKNOCK_LEDGER, else $XDG_STATE_HOME/oneknock/ledger.jsonl)')
     .option('--csv <path>', 'write a Milestone XProtect import CSV of the devices whose login succeeded (mode 0600)')
     .option('--timeout <ms>', 'per-request timeout', '2000')

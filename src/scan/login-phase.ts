@@ -30,7 +30,7 @@ export interface LoginPhaseOptions {
   /** `--wait-unlock`: schedule devices locked for this host instead of skipping them (scan/unlock-wait.ts). */
   waitUnlock?: boolean;
   /** A reason not to knock a device the planner would knock (`lockout set`: no lock option per the knowledge base). */
-  skipIf?(device: Device): string | null;
+  skipIf?(device: Device, item: LoginPlanItem): string | null;
   /** Runs on the VerifiedSession after a success (`lockout set`: one write, one read-back). */
   afterSuccess?(session: VerifiedSession, item: LoginPlanItem, outcome: AttemptResult, ledger: Ledger): Promise<void>;
 }
@@ -68,7 +68,7 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
       });
       const items = planLogins(inputs, options.book, read);
       for (const item of items) {
-        const why = item.action === 'attempt' ? options.skipIf?.(context.registry.get(item.key)!.device) : null;
+        const why = item.action === 'attempt' ? options.skipIf?.(context.registry.get(item.key)!.device, item) : null;
         if (why) Object.assign(item, { action: 'skip', reason: why });
       }
       const waits = options.waitUnlock ? scheduleUnlockWaits(items, inputs, read, options.book, context.now()) : new Map<number, never>();

@@ -161,7 +161,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
           <Text dimColor>No credential is ever sent during the scan. A device whose last attempt failed is skipped until "oneknock ledger forget".</Text>
         </Box>
       ) : (
-        <DeviceTable devices={state.devices} cursor={state.cursor} selected={state.selected} remaining={state.remaining} width={size.columns} height={tableHeight} colour={colour} />
+        <DeviceTable devices={state.devices} cursor={state.cursor} selected={state.selected} remaining={state.remaining} width={size.columns} height={tableHeight} colour={colour} {...(state.unlockWaits ? { unlockWaits: state.unlockWaits } : {})} />
       )}
       {state.screen === 'credentials' ? (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>

@@ -3,7 +3,8 @@ import { onvifService } from './onvif.js';
 import { hikvisionService } from './hikvision.js';
 import { axisService } from './axis.js';
 import { dahuaService } from './dahua.js';
+import { lockSettingsService } from './lock-settings.js';
 import type { HttpService } from './types.js';
 
-export const HTTP_SERVICES: HttpService[] = [onvifService, hikvisionService, axisService, dahuaService];
+export const HTTP_SERVICES: HttpService[] = [onvifService, lockSettingsService, hikvisionService, axisService, dahuaService];
 export type { HttpService, ServiceHost, ServiceRequest } from './types.js';

@@ -2,6 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { Device } from '../../model/device.js';
 import type { AttemptView } from '../../guard/ledger.js';
+import { verifiedPolicy } from '../../output/lockout-text.js';
 
 export function DetailPane({ device, history }: { device: Device; history: AttemptView[] }): React.ReactElement {
   const l = device.lockout;
@@ -14,6 +15,11 @@ export function DetailPane({ device, history }: { device: Device; history: Attem
       <Text>{l.policy}</Text>
       <Text>{`State: ${l.state}${l.remainingAttempts !== null ? `, ${l.remainingAttempts} attempt(s) left` : ''}${l.unlockInSeconds ? `, unlocks in ${l.unlockInSeconds} s` : ''}   Can be disabled: ${l.canDisable === null ? 'unknown' : l.canDisable ? 'yes' : 'no'}`}</Text>
       {l.disableHint ? <Text>{`Where: ${l.disableHint}`}</Text> : null}
+      {l.verified ? (
+        <Text>{`Read from the device (${l.verified.source}): ${verifiedPolicy(l.verified, l.scope)}; can be disabled: ${l.verified.canDisable === null ? 'unknown' : l.verified.canDisable ? 'yes' : 'no'}  ✓ verified — the line above is the knowledge base`}</Text>
+      ) : (
+        <Text dimColor>{`Knowledge base figures${l.verifiedReason ? ` (the device's own setting could not be read: ${l.verifiedReason})` : ' (the device\'s own setting is read after a successful login)'}`}</Text>
+      )}
       {device.onvif ? (
         <>
           <Text bold>ONVIF</Text>
