@@ -12,6 +12,7 @@ import type { LoginPlanItem } from '../guard/planner.js';
 import { lockAdapterFor, lockMatches, readLockSettings, type DesiredLockSetting } from '../auth/lock-settings.js';
 import type { VerifiedSession } from '../auth/session.js';
 import type { AttemptResult } from '../auth/attempt.js';
+import { shortPolicy } from '../guard/lockout/lookup.js';
 import { runScan, type ScanOptions } from './run-scan.js';
 
 /** Vendor APIs whose lock setting oneknock can read and write (auth/lock-settings.ts). */
@@ -88,8 +89,7 @@ function currentText(device: Device, read: LedgerRead): string {
   if (verified) return `${describeSetting(verified)} (verified)`;
   const change = lastChange(read, device);
   if (change?.after) return `${describeSetting(change.after)} (verified ${change.at.slice(0, 16).replace('T', ' ')}; read again after the login)`;
-  const kb = device.lockout.maxAttempts === null ? 'no lock known' : `${device.lockout.maxAttempts} tries/${device.lockout.lockSeconds ?? '?'} s`;
-  return `${kb} (knowledge base; read after the login)`;
+  return `${shortPolicy(device.lockout)} (knowledge base; read after the login)`;
 }
 
 /** Why a device is not knocked for this change, before any credential: no settable API, or the KB's firmware table. */
@@ -98,7 +98,7 @@ export function lockSkipReason(device: Device, item: LoginPlanItem): string | nu
     return 'no lock setting oneknock can change on this device (only Hikvision ISAPI and Dahua CGI); no credential sent';
   }
   if (device.lockout.canDisable === false) {
-    return `the knowledge base says this firmware has no "Illegal Login Lock" option (Milestone KB 000002183: the option may or may not be present): ${device.lockout.policy}; no credential sent`;
+    return `the knowledge base says this firmware cannot turn the lock off (Milestone KB 000002183 firmware table${device.lockout.ruleId ? `, ${device.lockout.ruleId}` : ''}: the option may or may not be present); no credential sent`;
   }
   return null;
 }
