@@ -103,6 +103,41 @@ export function lockSkipReason(device: Device, item: LoginPlanItem): string | nu
   return null;
 }
 
+/**
+ * The two hooks the login phase takes for a lock change (also used by the terminal UI's key): skip the devices
+ * oneknock cannot change before any credential, and on each VerifiedSession read → write → read back → ledger.
+ */
+export function createLockChangeHooks(
+  desired: DesiredLockSetting,
+  deviceOf: (id: string) => Device | undefined,
+  onResult: (result: LockChangeResult) => void,
+): { skipIf: typeof lockSkipReason; afterSuccess: (session: VerifiedSession, item: LoginPlanItem, outcome: AttemptResult, ledger: Ledger) => Promise<void> } {
+  const requested = requestedValue(desired);
+  const afterSuccess = async (session: VerifiedSession, item: LoginPlanItem, outcome: AttemptResult, ledger: Ledger): Promise<void> => {
+    const device = deviceOf(item.id);
+    const base = { id: item.id, address: item.address, device: device ? label(device) : item.id, requested };
+    const record = (status: LockChangeRecord['status'], before: LockSettingValue | null, after: LockSettingValue | null, reason: string | null): void => {
+      ledger.recordLockChange({ keys: item.keys, address: item.address ?? '', attempt: outcome.attemptId ?? null, at: new Date().toISOString(), before, requested, after, status, reason });
+      onResult({ ...base, status, before, after, reason });
+    };
+    const read = outcome.lockSettings;
+    const before = read?.settings ?? null;
+    const adapter = lockAdapterFor(session);
+    if (!before || !adapter) return record('failed', null, null, `the lock setting could not be read (${read?.reason ?? 'no reader for this service'}); nothing written`);
+    if (before.canDisable === false) return record('unsupported', valueOf(before), null, `the device has no "Illegal Login Lock" option (${before.source}); nothing written`);
+    if (lockMatches(before, desired)) return record('unchanged', valueOf(before), valueOf(before), 'already set so; nothing written');
+    const error = await adapter.write(session, desired);
+    if (error) return record('failed', valueOf(before), valueOf(before), `${error}; the setting is unchanged as far as oneknock knows`);
+    const back = await readLockSettings(session);
+    const after = back?.settings ?? null;
+    if (back) outcome.lockSettings = back;
+    const ok = lockMatches(after, desired);
+    record(ok ? 'verified' : 'mismatch', valueOf(before), valueOf(after), ok ? null : `the read-back says ${after ? describeSetting(after) : `nothing (${back?.reason ?? 'unread'})`}`);
+  };
+
+  return { skipIf: lockSkipReason, afterSuccess };
+}
+
 export async function runLockoutSet(options: LockoutSetOptions): Promise<{ results: LockChangeResult[]; loginOutcome: LoginOutcome | undefined; devices: Device[] }> {
   const requested = requestedValue(options.desired);
   const results = new Map<string, LockChangeResult>();
@@ -110,27 +145,7 @@ export async function runLockoutSet(options: LockoutSetOptions): Promise<{ resul
   const ledgerRead = new Ledger(options.ledgerPath).read();
   let loginOutcome: LoginOutcome | undefined;
 
-  const afterSuccess = async (session: VerifiedSession, item: LoginPlanItem, outcome: AttemptResult, ledger: Ledger): Promise<void> => {
-    const device = devices.get(item.id);
-    const base = { id: item.id, address: item.address, device: device ? label(device) : item.id, requested };
-    const record = (status: LockChangeRecord['status'], before: LockSettingValue | null, after: LockSettingValue | null, reason: string | null): void => {
-      ledger.recordLockChange({ keys: item.keys, address: item.address ?? '', attempt: outcome.attemptId ?? null, at: new Date().toISOString(), before, requested, after, status, reason });
-      results.set(item.id, { ...base, status, before, after, reason });
-    };
-    const read = outcome.lockSettings;
-    const before = read?.settings ?? null;
-    const adapter = lockAdapterFor(session);
-    if (!before || !adapter) return record('failed', null, null, `the lock setting could not be read (${read?.reason ?? 'no reader for this service'}); nothing written`);
-    if (before.canDisable === false) return record('unsupported', valueOf(before), null, `the device has no "Illegal Login Lock" option (${before.source}); nothing written`);
-    if (lockMatches(before, options.desired)) return record('unchanged', valueOf(before), valueOf(before), 'already set so; nothing written');
-    const error = await adapter.write(session, options.desired);
-    if (error) return record('failed', valueOf(before), valueOf(before), `${error}; the setting is unchanged as far as oneknock knows`);
-    const back = await readLockSettings(session);
-    const after = back?.settings ?? null;
-    if (back) outcome.lockSettings = back;
-    const ok = lockMatches(after, options.desired);
-    record(ok ? 'verified' : 'mismatch', valueOf(before), valueOf(after), ok ? null : `the read-back says ${after ? describeSetting(after) : `nothing (${back?.reason ?? 'unread'})`}`);
-  };
+  const { afterSuccess } = createLockChangeHooks(options.desired, (id) => devices.get(id), (result) => results.set(result.id, result));
 
   let plan: PlannedLogin[] = [];
   for await (const event of runScan({

@@ -7,15 +7,16 @@ export type Risk = 'high' | 'medium' | 'low' | 'unknown';
 
 /** "5 tries/30 min per IP", "rate-limited", "no lock known" — the knowledge base's own short form. */
 export function shortLockout(device: Device): string {
-  // The device's own setting (read after the login) beats the knowledge base, and says so with a check mark.
+  // The device's own setting (read after the login) beats the knowledge base, and says so with a leading check
+  // mark (leading, so a narrow column that cuts the text keeps it).
   const figure = lockoutFigure(device.lockout);
-  return figure.from === 'device' ? `${figure.text} ✓` : figure.text;
+  return figure.from === 'device' ? `✓${figure.text}` : figure.text;
 }
 
 /** The same policy in fewer characters for narrow terminals: "5/30 min per IP". */
 export function compactLockout(device: Device): string {
   const full = device.lockout.verified ? shortLockout(device) : shortPolicy(device.lockout);
-  return full.replace(/^(\d+) tries?\//, '$1/');
+  return full.replace(/^(✓?)(\d+) tries?\//, '$1$2/');
 }
 
 export function lockoutRisk(device: Device): Risk {

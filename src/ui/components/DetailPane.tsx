@@ -38,7 +38,7 @@ export function DetailPane({ device, history }: { device: Device; history: Attem
       {history.map((a) => (
         <Text key={a.attempt}>{`  ${a.at}  ${a.method}  ${a.username}  ${a.status ?? 'no outcome (counts as spent)'}${a.forgotten ? '  (forgotten)' : ''}`}</Text>
       ))}
-      <Text dimColor>esc/enter: back</Text>
+      <Text dimColor>esc/enter: back   D: log in once and turn this device's lock off (plan and confirmation first)</Text>
     </Box>
   );
 }
