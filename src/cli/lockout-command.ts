@@ -51,6 +51,7 @@ export function formatLockResults(results: LockChangeResult[]): string {
 
 export async function lockoutSetCommand(ids: string[], flags: LockoutFlags): Promise<number> {
   const desired = desiredFrom(flags);
+  if (flags.csv) throw new UsageError('lockout set writes no CSV: run a scan with --csv for that');
   const scan = scanOptionsFrom(flags);
   const book = await credentialBookFrom(flags);
   if (!book) throw new UsageError('lockout set logs in to each device once: give credentials (--user with --password-env/--password-stdin, or --credentials)');
@@ -66,6 +67,11 @@ export async function lockoutSetCommand(ids: string[], flags: LockoutFlags): Pro
     },
     confirm: async (plan) => {
       if (!flags.json && !flags.ndjson) process.stderr.write(formatLockPlan(plan));
+      if (flags.dryRun) {
+        if (flags.json || flags.ndjson) process.stderr.write(formatLockPlan(plan));
+        process.stderr.write('Dry run: no credential was sent and nothing was changed.\n');
+        return false;
+      }
       if (flags.yes) return true;
       if (flags.json || flags.ndjson) process.stderr.write(formatLockPlan(plan));
       process.stderr.write('Not changing anything: add --yes to confirm.\n');
@@ -74,7 +80,7 @@ export async function lockoutSetCommand(ids: string[], flags: LockoutFlags): Pro
   });
   if (flags.json) await write(`${JSON.stringify({ schema: 'oneknock/lockout-set@1', requested: results[0]?.requested ?? null, loginOutcome: loginOutcome ?? null, results }, null, 2)}\n`);
   else if (!flags.ndjson && loginOutcome !== 'declined') await write(results.length === 0 ? 'No devices found.\n' : formatLockResults(results));
-  if (loginOutcome === 'declined') return ExitCode.confirmationRequired;
+  if (loginOutcome === 'declined') return flags.dryRun ? ExitCode.ok : ExitCode.confirmationRequired;
   const failed = results.some((r) => r.status === 'login-failed' || r.status === 'failed' || r.status === 'mismatch');
   return failed ? ExitCode.loginFailed : ExitCode.ok;
 }
