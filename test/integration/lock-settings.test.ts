@@ -28,14 +28,14 @@ describe('verified lock settings of the demo fleet', () => {
   afterAll(async () => fleet?.stop());
 
   it('reports the setting each Hikvision/Dahua device holds, marked as read from the device; the rest keep the knowledge base', async () => {
-    const { document } = await scanWithLogin({ targets: fleet.addresses, ledgerPath: tempLedger(), waitMs: 700, timeoutMs: 2500 });
+    const { document } = await scanWithLogin({ targets: fleet.addresses, ledgerPath: tempLedger(), waitMs: 1200, timeoutMs: 5000 });
     let verifiedCount = 0;
     for (const simulated of fleet.devices) {
       const device = document.devices.find((d) => d.addresses.includes(simulated.address))!;
       const hasApi = simulated.profile.vendorApi === 'hikvision' || simulated.profile.vendorApi === 'dahua';
       if (hasApi && device.login.status === 'succeeded') {
         verifiedCount += 1;
-        expect(device.lockout.verified, simulated.profile.name).toEqual({
+        expect(device.lockout.verified, `${simulated.profile.name}: ${device.lockout.verifiedReason ?? ''}`).toEqual({
           enabled: simulated.gate.lockSetting.enabled,
           maxAttempts: simulated.gate.lockSetting.threshold,
           lockSeconds: simulated.gate.lockSetting.lockSeconds,
@@ -69,7 +69,7 @@ describe('lockout set --disable', () => {
   });
   afterAll(async () => fleet?.stop());
 
-  const scan = (): { targets: string[]; interfaces: never[]; waitMs: number; timeoutMs: number; concurrency: number } => ({ targets: fleet.addresses, interfaces: [], waitMs: 700, timeoutMs: 2500, concurrency: 16 });
+  const scan = (): { targets: string[]; interfaces: never[]; waitMs: number; timeoutMs: number; concurrency: number } => ({ targets: fleet.addresses, interfaces: [], waitMs: 1200, timeoutMs: 5000, concurrency: 16 });
 
   it('without confirmation sends no credential and changes nothing', async () => {
     const ledgerPath = tempLedger();
@@ -133,7 +133,7 @@ describe('lockout set results for the skipped devices', () => {
   afterAll(async () => fleet?.stop());
 
   it('says unsupported after the one login when the device has no option, and skipped with the KB reason before it', async () => {
-    const run = await runLockoutSet({ scan: { targets: fleet.addresses, interfaces: [], waitMs: 700, timeoutMs: 2500, concurrency: 8 }, book, ledgerPath: tempLedger(), desired: { enabled: true, maxAttempts: 5, lockSeconds: 600 }, confirm: async () => true });
+    const run = await runLockoutSet({ scan: { targets: fleet.addresses, interfaces: [], waitMs: 1200, timeoutMs: 5000, concurrency: 8 }, book, ledgerPath: tempLedger(), desired: { enabled: true, maxAttempts: 5, lockSeconds: 600 }, confirm: async () => true });
     const dahua = run.results.find((r) => r.address === fleet.devices[0]!.address)!;
     expect(dahua).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/no "Illegal Login Lock" option/) });
     expect(fleet.devices[0]!.counters.lockSettingWrites).toBe(0);
@@ -158,7 +158,7 @@ describe('--wait-unlock', () => {
     const builder = new ScanDocumentBuilder();
     const timer = during ? setInterval(during, 200) : null;
     try {
-      for await (const event of runScan({ targets: fleet.addresses, interfaces: [], waitMs: 700, timeoutMs: 2500, concurrency: 8, login: { book, ledgerPath, dryRun: false, waitUnlock, confirm: async () => true } })) {
+      for await (const event of runScan({ targets: fleet.addresses, interfaces: [], waitMs: 1200, timeoutMs: 5000, concurrency: 8, login: { book, ledgerPath, dryRun: false, waitUnlock, confirm: async () => true } })) {
         events.push(event);
         builder.add(event);
       }
