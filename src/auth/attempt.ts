@@ -7,7 +7,7 @@
  * WS-UsernameToken: Created comes from the device clock (our clock + the offset read anonymously), and no HTTP
  * credential rides along (S4: never both in one request).
  */
-import type { AttemptOutcome, AttemptStatus, LoginMethod, LockState } from '../model/device.js';
+import type { AttemptOutcome, AttemptStatus, LoginMethod, LockState, VerifiedLockSettings } from '../model/device.js';
 import type { HttpResponse } from '../transport/http.js';
 import { HttpTransportError } from '../transport/http.js';
 import type { LoginPlanItem } from '../guard/planner.js';
@@ -38,12 +38,21 @@ export interface AttemptResult {
   readNotes: string[];
   /** RTSP streams read after a success (responder address, no credentials). */
   streams: StreamInfo[];
+  /** The lock setting read after a success (lockout.verified), when a lock-settings read applies. */
+  lockSettings?: { settings: VerifiedLockSettings | null; reason: string | null };
+  /** The ledger's id of this attempt, when one was recorded. */
+  attemptId?: string;
 }
 
 export interface AttemptContext extends ExchangeContext {
   ledger: Ledger;
   /** The reads after a success (default: every read in auth/reads); tests pass their own. */
   reads?: VerifiedRead[];
+  /**
+   * Runs after the reads, on the same VerifiedSession (so within S2's bound): `oneknock lockout set` writes and
+   * reads back the lock setting here. Never called after a failure.
+   */
+  afterSuccess?: (session: VerifiedSession, outcome: AttemptResult) => Promise<void>;
 }
 
 const SOAP_TYPE = 'application/soap+xml; charset=utf-8';
@@ -116,14 +125,25 @@ export async function attemptLogin(context: AttemptContext, item: LoginPlanItem)
     const why = error instanceof HttpTransportError ? `${error.code}: ${error.message}` : (error as Error).message;
     outcome = result({ status: 'error', method: item.method, at, sent: true, reason: `no answer to the login (${why}); it counts as spent — check the device, then "oneknock ledger forget ${item.id}"` });
   }
-  context.ledger.recordOutcome(attemptId, outcome.status as AttemptOutcome, outcome.reason, outcome.remainingAttempts, new Date(context.now()).toISOString());
+  const unlockAt = outcome.status === 'locked' && outcome.unlockInSeconds ? new Date(context.now() + outcome.unlockInSeconds * 1000).toISOString() : null;
+  context.ledger.recordOutcome(attemptId, outcome.status as AttemptOutcome, outcome.reason, outcome.remainingAttempts, new Date(context.now()).toISOString(), unlockAt);
+  outcome.attemptId = attemptId;
 
   if (outcome.status === 'succeeded') {
     // S2: after a success (and only then), the bounded reads with the same credentials.
-    const reads = await runVerifiedReads(new VerifiedSession(context, item), context.reads);
+    const session = new VerifiedSession(context, item);
+    const reads = await runVerifiedReads(session, context.reads);
     outcome.verified.push(...reads.evidence);
     outcome.readNotes.push(...reads.notes);
     outcome.streams.push(...reads.streams);
+    if (reads.lock) outcome.lockSettings = reads.lock;
+    if (context.afterSuccess) {
+      try {
+        await context.afterSuccess(session, outcome);
+      } catch (error) {
+        outcome.readNotes.push(`after the login: ${(error as Error).message}`);
+      }
+    }
   }
   return outcome;
 }

@@ -27,6 +27,7 @@ export interface ScanFlags {
   milestoneDrivers?: string;
   allowDriverDetection?: boolean;
   recordingServer?: string;
+  waitUnlock?: boolean;
 }
 
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -55,6 +56,7 @@ export function addScanOptions(command: Command): Command {
     .option('--credentials-acl-unchecked', 'Windows: accept --credentials when its access list cannot be read (no working icacls); you vouch only you can read it')
     .option('--yes', 'do not ask for confirmation; required for logins in non-interactive mode')
     .option('--dry-run', 'report the login plan and send no credential')
+    .option('--wait-unlock', 'a device locked for this host gets its one knock once the lock has expired and it says unlocked, instead of being skipped')
     .option('--ledger <path>', 'attempt ledger (default $ONEKNOCK_LEDGER, else ledger.jsonl in %LOCALAPPDATA%\\oneknock on Windows, ~/Library/Application Support/oneknock on macOS, $XDG_STATE_HOME/oneknock)')
     .option('--csv <path>', 'same as --export xprotect=<path>')
     .option('--export <kind>=<path>', 'write an export: xprotect, pstools, go2rtc, frigate (hold the password, owner-only), inventory, json; repeatable', collect, [])

@@ -6,6 +6,7 @@ import { scanCommand } from './scan-command.js';
 import { demoCommand } from './demo-command.js';
 import { addSimulateOptions, simulateCommand } from './simulate-command.js';
 import { ledgerForget, ledgerList } from './ledger-command.js';
+import { addLockoutOptions, lockoutSetCommand, type LockoutFlags } from './lockout-command.js';
 
 export async function runProgram(argv: string[]): Promise<number> {
   // docs/SAFETY.md S7: refuse a password in argv before anything else reads it (commander would echo it in errors).
@@ -43,6 +44,10 @@ export async function runProgram(argv: string[]): Promise<number> {
     .action((id: string, flags: { ledger?: string }) => {
       result = ledgerForget(id, flags);
     });
+  const lockoutCommand = program.command('lockout').description("the devices' own lock settings (Illegal Login Lock)");
+  addLockoutOptions(lockoutCommand.command('set [ids...]').description('change the lock setting: one login, one write and one read-back per device, after a plan and a confirmation')).action((ids: string[], flags: LockoutFlags) => {
+    result = lockoutSetCommand(ids, flags);
+  });
   try {
     await program.parseAsync(argv);
   } catch (error) {

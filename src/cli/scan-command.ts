@@ -41,6 +41,7 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags, plan:
     if (event.type === 'done') loginOutcome = event.loginOutcome;
     if (flags.ndjson) await write(formatNdjsonLine(event));
     if (human && event.type === 'warning') process.stderr.write(`warning: ${event.address ?? ''} ${event.message}\n`);
+    if (human && event.type === 'unlock-wait') process.stderr.write(`${event.state === 'checking' ? 'checking' : `waiting ${event.secondsLeft} s`}: ${event.id} (${event.reason})\n`);
     if (human && event.type === 'plan' && flags.dryRun) await write(formatPlan(event.logins));
   };
   for await (const event of events) await handle(event);
@@ -54,7 +55,7 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags, plan:
 }
 
 /** The credential book from --user/--password-env/--password-stdin and --credentials, or null for none. */
-async function credentialBookFrom(flags: ScanFlags): Promise<CredentialBook | null> {
+export async function credentialBookFrom(flags: ScanFlags): Promise<CredentialBook | null> {
   if (flags.passwordEnv && flags.passwordStdin) throw new UsageError('--password-env and --password-stdin are exclusive: choose one');
   if ((flags.passwordEnv || flags.passwordStdin) && !flags.user) throw new UsageError('a password needs a --user');
   if (flags.user && !flags.passwordEnv && !flags.passwordStdin) throw new UsageError(`--user ${flags.user} needs a password: --password-env VAR or --password-stdin`);
@@ -87,6 +88,7 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
         book,
         ledgerPath: flags.ledger ?? defaultLedgerPath(),
         dryRun: !!flags.dryRun,
+        waitUnlock: !!flags.waitUnlock,
         // Non-interactive: logins only with --yes (docs/SAFETY.md). The plan goes to stderr so --json stays clean.
         confirm: async (plan) => {
           if (flags.yes) return true;

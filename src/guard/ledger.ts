@@ -35,6 +35,8 @@ export interface OutcomeRecord {
   reason: string | null;
   remainingAttempts: number | null;
   at: string;
+  /** For a `locked` outcome: when the device said the lock lifts (its unlockTime), if it said (extension). */
+  unlockAt?: string | null;
 }
 
 export interface ForgetRecord {
@@ -43,7 +45,33 @@ export interface ForgetRecord {
   at: string;
 }
 
-export type LedgerRecord = IntentRecord | OutcomeRecord | ForgetRecord;
+/** A lock setting's value, as written to the ledger (never a secret). */
+export interface LockSettingValue {
+  enabled: boolean | null;
+  maxAttempts: number | null;
+  lockSeconds: number | null;
+}
+
+/**
+ * `oneknock lockout set` changed (or tried to change) a device's lock setting after its one successful login: what
+ * it was, what was asked, what the read-back said. It is not an attempt: it never blocks or unblocks a device.
+ */
+export interface LockChangeRecord {
+  type: 'lock-change';
+  keys: string[];
+  address: string;
+  /** The login attempt whose session carried the write. */
+  attempt: string | null;
+  at: string;
+  before: LockSettingValue | null;
+  requested: LockSettingValue;
+  after: LockSettingValue | null;
+  /** verified: the read-back agrees; mismatch: it does not; unchanged: already so, nothing written; failed: not written. */
+  status: 'verified' | 'mismatch' | 'unchanged' | 'failed' | 'unsupported';
+  reason: string | null;
+}
+
+export type LedgerRecord = IntentRecord | OutcomeRecord | ForgetRecord | LockChangeRecord;
 
 /** One attempt as the ledger tells it: the intent's fields, its outcome (if any), and whether it was forgotten. */
 export interface AttemptView extends Omit<IntentRecord, 'type' | 'pid'> {
@@ -53,12 +81,16 @@ export interface AttemptView extends Omit<IntentRecord, 'type' | 'pid'> {
   remainingAttempts: number | null;
   outcomeAt: string | null;
   forgotten: boolean;
+  /** For a `locked` outcome, when the device said the lock lifts (extension). */
+  unlockAt?: string | null;
 }
 
 export interface LedgerRead {
   attempts: AttemptView[];
   /** Lines that could not be parsed (a torn last line after a power loss, or damage). */
   damagedLines: number[];
+  /** Lock setting changes made by `oneknock lockout set`, in order (extension). */
+  changes?: LockChangeRecord[];
 }
 
 /** $ONEKNOCK_LEDGER, else ledger.jsonl in the platform's state directory (platform.ts: %LOCALAPPDATA%\oneknock, …). */
@@ -73,6 +105,7 @@ export function parseLedger(text: string): LedgerRead {
   const attempts = new Map<string, AttemptView>();
   const order: AttemptView[] = [];
   const damagedLines: number[] = [];
+  const changes: LockChangeRecord[] = [];
   const lines = text.split('\n');
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
@@ -108,7 +141,10 @@ export function parseLedger(text: string): LedgerRead {
         view.reason = record.reason;
         view.remainingAttempts = record.remainingAttempts;
         view.outcomeAt = record.at;
+        if (typeof record.unlockAt === 'string') view.unlockAt = record.unlockAt;
       }
+    } else if (record.type === 'lock-change' && Array.isArray(record.keys)) {
+      changes.push({ ...record, keys: stringKeys(record.keys) });
     } else if (record.type === 'forget' && Array.isArray(record.keys)) {
       const forgotten = stringKeys(record.keys);
       for (const view of order) if (view.keys.some((k) => keyMatches(k, forgotten))) view.forgotten = true;
@@ -116,7 +152,7 @@ export function parseLedger(text: string): LedgerRead {
       damagedLines.push(index + 1);
     }
   });
-  return { attempts: order, damagedLines };
+  return { attempts: order, damagedLines, changes };
 }
 
 /** Keys are strings on every line we write; anything else in a damaged line is dropped, never matched. */
@@ -230,8 +266,14 @@ export class Ledger {
     return attempt;
   }
 
-  recordOutcome(attempt: string, status: AttemptOutcome, reason: string | null, remainingAttempts: number | null, at: string): void {
-    this.append({ type: 'outcome', attempt, status, reason, remainingAttempts, at });
+  recordOutcome(attempt: string, status: AttemptOutcome, reason: string | null, remainingAttempts: number | null, at: string, unlockAt: string | null = null): void {
+    this.append({ type: 'outcome', attempt, status, reason, remainingAttempts, at, ...(unlockAt ? { unlockAt } : {}) });
+  }
+
+  /** `oneknock lockout set`: record a lock setting change (before/after, never a secret). */
+  recordLockChange(change: Omit<LockChangeRecord, 'type'>): void {
+    const { keys, ...rest } = change;
+    this.append({ type: 'lock-change', keys, ...rest });
   }
 
   /** `oneknock ledger forget <id>`: allow one more attempt on the device. Returns how many attempts it clears. */

@@ -32,6 +32,23 @@ export interface OnvifInfo {
 export type LockoutScope = 'source-ip' | 'account' | 'rate';
 export type LockState = 'unlocked' | 'locked' | 'unknown';
 
+/**
+ * The lock setting as the device itself reported it, read with the one accepted credential set after the login
+ * (S2's bounded reads) — as opposed to the knowledge base's guess in the rest of LockoutInfo.
+ */
+export interface VerifiedLockSettings {
+  /** The lock is switched on (Hikvision `enabled`, Dahua `LockLoginEnable`); null when the device has no such option. */
+  enabled: boolean | null;
+  /** Failures before the lock (Hikvision `maxIllegalLoginTimes`, Dahua `LockLoginTimes`). */
+  maxAttempts: number | null;
+  /** Lock duration in seconds (Hikvision `maxIllegalLoginLockTime`, Dahua `LoginFailLockTime`). */
+  lockSeconds: number | null;
+  /** The device offers the switch at all (Hikvision `issupIllegalLoginLock`, or a readable setting). */
+  canDisable: boolean | null;
+  /** The request it was read from, e.g. `GET /ISAPI/Security/illegalLoginLock`. */
+  source: string;
+}
+
 export interface LockoutInfo {
   policy: string;
   maxAttempts: number | null;
@@ -45,6 +62,13 @@ export interface LockoutInfo {
   disableHint?: string | null;
   /** Knowledge-base entry id the policy came from (extension). */
   ruleId?: string | null;
+  /**
+   * The setting read from the device after the one successful login (extension); null/absent when not read.
+   * The knowledge-base figures above stay as they are: consumers prefer these when present.
+   */
+  verified?: VerifiedLockSettings | null;
+  /** Why `verified` is null although a read was tried (e.g. "illegalLoginLock answered HTTP 403"). */
+  verifiedReason?: string | null;
 }
 
 /** What a sent attempt came to: the ledger's outcome values (every one of them spends the attempt). */

@@ -79,4 +79,21 @@ export interface DoneEvent {
 
 export type LoginOutcome = 'confirmed' | 'declined' | 'dry-run' | 'nothing-to-do';
 
-export type ScanEvent = DeviceEvent | LoginEvent | WarningEvent | PhaseEvent | PlanEvent | DoneEvent;
+/**
+ * `--wait-unlock` (extension): a device locked for this host is scheduled for its one knock instead of skipped.
+ * Sent when the wait starts, as a countdown while it runs (secondsLeft falls to 0), and once more with `state`
+ * `checking` when the anonymous check runs; the `login` event that follows says what became of it.
+ */
+export interface UnlockWaitEvent {
+  type: 'unlock-wait';
+  at: string;
+  id: string;
+  /** When the lock is expected to lift (ISO time): the device's unlockTime, or the ledger's locked outcome + lock time. */
+  unlockAt: string;
+  secondsLeft: number;
+  state: 'waiting' | 'checking';
+  /** Why it waits, in words (says when the lock is per source IP, so another machine need not wait). */
+  reason: string;
+}
+
+export type ScanEvent = DeviceEvent | LoginEvent | WarningEvent | PhaseEvent | PlanEvent | DoneEvent | UnlockWaitEvent;

@@ -1,7 +1,7 @@
 /** A plain, readable table for terminals and pipes without --json (no colours, no React). */
 import type { Device } from '../model/device.js';
 import type { PlannedLogin } from '../model/events.js';
-import { shortPolicy } from '../guard/lockout/lookup.js';
+import { lockoutCell } from './lockout-text.js';
 import { compareDevices } from './order.js';
 
 function cell(value: string | null | undefined): string {
@@ -17,7 +17,7 @@ export function formatDeviceTable(devices: Device[], width = 200): string {
     cell(d.mac),
     d.discoveredBy.join(','),
     d.onvif?.clockOffsetMs === null || d.onvif?.clockOffsetMs === undefined ? '-' : formatOffset(d.onvif.clockOffsetMs),
-    shortPolicy(d.lockout),
+    lockoutCell(d.lockout),
     d.lockout.state,
     d.login.status + (d.login.reason ? ` (${d.login.reason})` : ''),
   ]);
@@ -45,7 +45,7 @@ export function formatPlan(plan: PlannedLogin[]): string {
   for (const item of plan) {
     lines.push(
       item.action === 'attempt'
-        ? `  knock once  ${item.id}  ${item.method ?? ''}  ${item.url ?? ''}  as ${item.username ?? ''}`
+        ? `  knock once  ${item.id}  ${item.method ?? ''}  ${item.url ?? ''}  as ${item.username ?? ''}${item.reason ? `  (${item.reason})` : ''}`
         : `  skip        ${item.id}  ${item.reason ?? ''}`,
     );
   }

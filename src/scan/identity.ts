@@ -27,4 +27,9 @@ export function refreshIdentity(record: DeviceRecord, state: FingerprintState | 
     remainingAttempts: live?.remainingAttempts ?? previous.remainingAttempts ?? undefined,
     unlockInSeconds: live?.unlockInSeconds ?? previous.unlockInSeconds ?? undefined,
   });
+  // The setting read from the device after the login is not evidence the matchers see: carry it over.
+  if (previous.verified !== undefined) {
+    device.lockout.verified = previous.verified;
+    device.lockout.verifiedReason = previous.verifiedReason ?? null;
+  }
 }

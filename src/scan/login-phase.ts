@@ -11,7 +11,10 @@ import { refreshIdentity } from './identity.js';
 import { identityKeys, planLogins, type LoginPlanItem } from '../guard/planner.js';
 import { Ledger, blockingAttempt, keyMatches } from '../guard/ledger.js';
 import type { CredentialBook } from '../guard/credentials.js';
-import { attemptLogin } from '../auth/attempt.js';
+import { attemptLogin, type AttemptResult } from '../auth/attempt.js';
+import type { VerifiedSession } from '../auth/session.js';
+import type { Device } from '../model/device.js';
+import { scheduleUnlockWaits, waitForUnlock } from './unlock-wait.js';
 import { Limiter } from '../util/async-queue.js';
 
 export interface LoginPhaseOptions {
@@ -25,6 +28,12 @@ export interface LoginPhaseOptions {
   randomBytes?: (size: number) => Buffer;
   /** Only these device ids (the UI's selection); default every device. */
   only?: string[];
+  /** `--wait-unlock`: schedule devices locked for this host instead of skipping them (scan/unlock-wait.ts). */
+  waitUnlock?: boolean;
+  /** A reason not to knock a device the planner would knock (`lockout set`: no lock option per the knowledge base). */
+  skipIf?(device: Device, item: LoginPlanItem): string | null;
+  /** Runs on the VerifiedSession after a success (`lockout set`: one write, one read-back). */
+  afterSuccess?(session: VerifiedSession, item: LoginPlanItem, outcome: AttemptResult, ledger: Ledger): Promise<void>;
 }
 
 export type ConfirmationOutcome = LoginOutcome;
@@ -51,17 +60,19 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
         context.emit({ type: 'warning', at: iso(), address: null, code: 'ledger-damaged', message: `ledger ${ledger.path} has ${read.damagedLines.length} damaged line(s) (${read.damagedLines.join(', ')}); devices they name are treated as attempted` });
       }
       const records = context.registry.all().filter((r) => !options.only || options.only.includes(r.device.id));
-      const items = planLogins(
-        records.map((record) => {
-          const state = context.fingerprints.get(record.key);
-          return {
-            input: { key: record.key, device: record.device, services: state?.services ?? [], clockOffsetMs: state?.clockOffsetMs ?? null, certificateSha256: state?.certificateSha256 ?? null },
-            keys: identityKeys(record.device, record.endpoints),
-          };
-        }),
-        options.book,
-        read,
-      );
+      const inputs = records.map((record) => {
+        const state = context.fingerprints.get(record.key);
+        return {
+          input: { key: record.key, device: record.device, services: state?.services ?? [], clockOffsetMs: state?.clockOffsetMs ?? null, certificateSha256: state?.certificateSha256 ?? null },
+          keys: identityKeys(record.device, record.endpoints),
+        };
+      });
+      const items = planLogins(inputs, options.book, read);
+      for (const item of items) {
+        const why = item.action === 'attempt' ? options.skipIf?.(context.registry.get(item.key)!.device, item) : null;
+        if (why) Object.assign(item, { action: 'skip', reason: why });
+      }
+      const waits = options.waitUnlock ? scheduleUnlockWaits(items, inputs, read, options.book, context.now()) : new Map<number, never>();
       const plan = items.map(toPlannedLogin);
       context.emit({ type: 'plan', at: iso(), logins: plan });
       const attempts = items.filter((i) => i.action === 'attempt');
@@ -94,7 +105,8 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
         const since = fresh.attempts.slice(read.attempts.length);
         for (const item of attempts) {
           const newer = since.find((a) => a.keys.some((k) => keyMatches(k, item.keys)));
-          if (newer || blockingAttempt(fresh, item.keys)) {
+          const blocking = blockingAttempt(fresh, item.keys);
+          if (newer || (blocking && blocking.attempt !== waits.get(item.key)?.attempt?.attempt)) {
             item.action = 'skip';
             item.reason = `another oneknock run attempted this device${newer?.at ? ` at ${newer.at}` : ''} while this one waited; see "oneknock ledger list"`;
           }
@@ -105,8 +117,18 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
         await Promise.all(
           attempts.filter((item) => item.action === 'attempt').map((item) =>
             limiter.run(async () => {
-              const outcome = await attemptLogin({ http: context.http, ledger, timeoutMs: context.timeoutMs, now: context.now, randomBytes: options.randomBytes ?? randomBytes }, item);
+              const wait = waits.get(item.key);
+              if (wait) {
+                const waited = await waitForUnlock(context, item, wait.unlockAtMs, wait.reason);
+                if (!waited.proceed) return emitLogin(item, 'skipped', waited.reason, null);
+              }
+              const afterSuccess = options.afterSuccess;
+              const outcome = await attemptLogin({
+                http: context.http, ledger, timeoutMs: context.timeoutMs, now: context.now, randomBytes: options.randomBytes ?? randomBytes,
+                ...(afterSuccess ? { afterSuccess: (session: VerifiedSession, result: AttemptResult) => afterSuccess(session, item, result, ledger) } : {}),
+              }, item);
               const record = context.registry.get(item.key)!;
+              if (outcome.lockSettings) Object.assign(record.device.lockout, { verified: outcome.lockSettings.settings, verifiedReason: outcome.lockSettings.reason });
               for (const evidence of outcome.verified) addEvidence(record.device, evidence);
               if (outcome.streams.length > 0) record.device.streams = outcome.streams;
               for (const note of outcome.readNotes) context.emit({ type: 'warning', at: iso(), address: item.address, code: 'verified-read', message: `after the login: ${note}` });

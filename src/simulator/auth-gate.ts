@@ -18,16 +18,36 @@ interface LockEntry {
 /** 'ok' | 'anonymous' (no credential presented) | 'locked' | a failure with the attempts left (null: never locks). */
 export type CredentialOutcome = 'ok' | 'anonymous' | 'locked' | { remaining: number | null };
 
+/** The lock setting the device's own API shows and changes (Hikvision illegalLoginLock, Dahua General.LockLogin*). */
+export interface SimulatedLockSetting {
+  enabled: boolean;
+  /** Failures before the lock. */
+  threshold: number;
+  lockSeconds: number;
+}
+
 export class AuthGate {
   private readonly locks = new Map<string, LockEntry>();
   private readonly issuedNonces = new Set<string>();
+  /** Starts from the profile's lockout; `lockout set` changes it through the vendor API (applyLockSetting). */
+  readonly lockSetting: SimulatedLockSetting;
 
   constructor(
     private readonly profile: SimulatorProfile,
     private readonly password: string,
     private readonly counters: DeviceCounters,
     private readonly deviceNowMs: () => number,
-  ) {}
+  ) {
+    this.lockSetting = { enabled: profile.lockout.threshold !== null, threshold: profile.lockout.threshold ?? 5, lockSeconds: profile.lockout.lockSeconds };
+  }
+
+  /** A write through the vendor API: a disabled lock never locks; new thresholds apply to the next failures. */
+  applyLockSetting(change: Partial<SimulatedLockSetting>): void {
+    if (change.enabled !== undefined) this.lockSetting.enabled = change.enabled;
+    if (change.threshold !== undefined) this.lockSetting.threshold = change.threshold;
+    if (change.lockSeconds !== undefined) this.lockSetting.lockSeconds = change.lockSeconds;
+    this.counters.lockSettingWrites += 1;
+  }
 
   noteCredentialed(source: string): void {
     this.counters.credentialedRequests += 1;
@@ -39,7 +59,7 @@ export class AuthGate {
   }
 
   lockAll(): void {
-    this.locks.set('*', { failures: 0, lockedUntilMs: Date.now() + this.profile.lockout.lockSeconds * 1000, recent: [] });
+    this.locks.set('*', { failures: 0, lockedUntilMs: Date.now() + this.lockSetting.lockSeconds * 1000, recent: [] });
   }
 
   /** Locked for this source (or account) right now; exposed for tests. */
@@ -63,29 +83,30 @@ export class AuthGate {
   private recordFailure(source: string, username: string | null): number | null {
     this.counters.failedLogins += 1;
     const policy = this.profile.lockout;
-    if (policy.threshold === null) return null;
+    if (policy.threshold === null || !this.lockSetting.enabled) return null;
+    const { threshold, lockSeconds } = this.lockSetting;
     const key = this.lockKey(source, username);
     const entry = this.locks.get(key) ?? { failures: 0, lockedUntilMs: 0, recent: [] };
     const now = Date.now();
     if (policy.scope === 'rate') {
       entry.recent = entry.recent.filter((t) => now - t < 1000).concat(now);
-      if (entry.recent.length > (policy.perSecond ?? policy.threshold)) {
-        entry.lockedUntilMs = now + policy.lockSeconds * 1000;
+      if (entry.recent.length > (policy.perSecond ?? threshold)) {
+        entry.lockedUntilMs = now + lockSeconds * 1000;
         this.counters.lockouts += 1;
       }
       this.locks.set(key, entry);
       return null;
     }
     entry.failures += 1;
-    if (entry.failures >= policy.threshold) {
-      entry.lockedUntilMs = now + policy.lockSeconds * 1000;
+    if (entry.failures >= threshold) {
+      entry.lockedUntilMs = now + lockSeconds * 1000;
       entry.failures = 0;
       this.counters.lockouts += 1;
       this.locks.set(key, entry);
       return 0;
     }
     this.locks.set(key, entry);
-    return policy.threshold - entry.failures;
+    return threshold - entry.failures;
   }
 
   private recordSuccess(source: string, username: string): void {

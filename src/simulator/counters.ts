@@ -15,6 +15,8 @@ export interface DeviceCounters {
   basicCredentialRequests: number;
   /** RTSP requests of any kind (also counted above as anonymous or credentialed). */
   rtspRequests: number;
+  /** Accepted writes of the lock setting through the vendor API (Hikvision PUT illegalLoginLock, Dahua setConfig). */
+  lockSettingWrites: number;
 }
 
 export function newCounters(): DeviceCounters {
@@ -29,5 +31,6 @@ export function newCounters(): DeviceCounters {
     mixedCredentialRequests: 0,
     basicCredentialRequests: 0,
     rtspRequests: 0,
+    lockSettingWrites: 0,
   };
 }

@@ -92,6 +92,12 @@ export interface SimulatorProfile {
   };
   account: { username: string; password?: string };
   activated: boolean;
+  /**
+   * The vendor API offers the lock setting (Hikvision /ISAPI/Security/illegalLoginLock, Dahua General.LockLogin*);
+   * default true. false: capabilities say issupIllegalLoginLock=false and the setting answers 404 (Milestone KB
+   * 000002183: the option "may or may not be present").
+   */
+  lockOption?: boolean;
   /** Start the device already locked against every source (a device someone else locked). */
   startLocked?: boolean;
   /** Delay before answering a credentialed request (ms). */

@@ -48,6 +48,8 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
   const [credentialStep, setCredentialStep] = useState<CredentialStep>('user');
   const [username, setUsername] = useState(defaultUser ?? '');
   const [busy, setBusy] = useState(false);
+  // The D key: this round's login also turns the lock off (lockout set --disable), after the same plan and confirmation.
+  const [lockOff, setLockOff] = useState(false);
   const scanGeneration = useRef(0);
 
   useEffect(() => {
@@ -79,14 +81,34 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
 
   const targetsOrSelection = (): string[] => (state.selected.length > 0 ? state.selected : state.devices[state.cursor] ? [state.devices[state.cursor]!.id] : []);
 
-  const requestPlan = async (book: CredentialBook): Promise<void> => {
+  const requestPlan = async (book: CredentialBook, lock = lockOff): Promise<void> => {
     setBusy(true);
     dispatch({ type: 'message', text: 'Planning: no credential is sent until you confirm…' });
-    const plan = await session.plan(book, targetsOrSelection());
+    const plan = await session.plan(book, targetsOrSelection(), lock ? { enabled: false } : undefined);
     dispatch({ type: 'plan', plan });
     setBusy(false);
-    dispatch({ type: 'message', text: null });
+    // A disabled lock also lets an attacker guess passwords without limit: say so before the confirmation.
+    dispatch({ type: 'message', text: lock ? 'y also turns the "Illegal Login Lock" OFF on these devices (one login, one write, one read-back each); then nothing limits password guessing' : null });
     dispatch({ type: 'open', screen: 'plan' });
+  };
+
+  const startLogin = (lock: boolean): void => {
+    if (busy || state.phase === 'login') return;
+    setLockOff(lock);
+    if (state.phase === 'discovery' || state.phase === 'fingerprint' || state.phase === 'idle') {
+      dispatch({ type: 'message', text: 'Wait for the scan to finish identifying devices before logging in.' });
+      return;
+    }
+    if (state.phase === 'done') {
+      dispatch({ type: 'message', text: 'This scan has ended; press r to rescan, then l.' });
+      return;
+    }
+    if (fileEntries && fileEntries.length > 0) {
+      void requestPlan({ defaultSet: null, entries: fileEntries }, lock);
+      return;
+    }
+    setCredentialStep('user');
+    dispatch({ type: 'open', screen: 'credentials' });
   };
 
   useInput((input, key) => {
@@ -97,9 +119,17 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
     if (state.screen === 'plan') {
       if (input === 'y' && state.plan && state.plan.some((p) => p.action === 'attempt')) {
         dispatch({ type: 'close' });
-        dispatch({ type: 'message', text: 'Logging in: one attempt per device…' });
-        void session.confirm(true).then(() => dispatch({ type: 'message', text: 'Logins done. e writes an export: xprotect, pstools, go2rtc, frigate, inventory or json.' }));
+        dispatch({ type: 'message', text: lockOff ? 'Turning the lock off: one login, one write, one read-back per device…' : 'Logging in: one attempt per device…' });
+        void session.confirm(true).then(() => {
+          if (lockOff) {
+            const results = session.lockResults?.() ?? [];
+            const verified = results.filter((r) => r.status === 'verified' || r.status === 'unchanged').length;
+            dispatch({ type: 'message', text: `Lock off and read back on ${verified} device(s); ${results.length - verified} not changed (see "oneknock ledger list").` });
+            setLockOff(false);
+          } else dispatch({ type: 'message', text: 'Logins done. e writes an export: xprotect, pstools, go2rtc, frigate, inventory or json.' });
+        });
       } else if (input === 'n' || key.escape) {
+        setLockOff(false);
         void session.confirm(false);
         dispatch({ type: 'close' });
         dispatch({ type: 'message', text: 'Cancelled: no credential was sent.' });
@@ -108,6 +138,10 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
     }
     if (state.screen === 'detail' || state.screen === 'help') {
       if (key.escape || key.return || input === 'q' || input === '?') dispatch({ type: 'close' });
+      else if (input === 'D' && state.screen === 'detail') {
+        dispatch({ type: 'close' });
+        startLogin(true);
+      }
       return;
     }
     if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1 });
@@ -119,22 +153,8 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
     else if (input === 'r') {
       session.finish();
       startScan();
-    } else if (input === 'l') {
-      if (busy || state.phase === 'login') return;
-      if (state.phase === 'discovery' || state.phase === 'fingerprint' || state.phase === 'idle') {
-        dispatch({ type: 'message', text: 'Wait for the scan to finish identifying devices before logging in.' });
-        return;
-      }
-      if (state.phase === 'done') {
-        dispatch({ type: 'message', text: 'This scan has ended; press r to rescan, then l.' });
-        return;
-      }
-      if (fileEntries && fileEntries.length > 0) {
-        void requestPlan({ defaultSet: null, entries: fileEntries });
-        return;
-      }
-      setCredentialStep('user');
-      dispatch({ type: 'open', screen: 'credentials' });
+    } else if (input === 'l' || input === 'D') {
+      startLogin(input === 'D');
     } else if (input === 'e') {
       dispatch({ type: 'open', screen: 'export' });
     } else if (input === 'q') {
@@ -165,11 +185,12 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
           <Text bold>Keys</Text>
           <Text>↑/↓ or k/j move   space select   a select all   enter details   r rescan</Text>
           <Text>l log in to the selected devices (or the one under the cursor): one attempt each, after a plan you confirm</Text>
+          <Text>D the same, and turn their "Illegal Login Lock" off (one write and one read-back each; also from the detail pane)</Text>
           <Text>e export (xprotect, pstools, go2rtc, frigate, inventory, json)   ? help   q quit</Text>
           <Text dimColor>No credential is ever sent during the scan. A device whose last attempt failed is skipped until "oneknock ledger forget".</Text>
         </Box>
       ) : (
-        <DeviceTable devices={state.devices} cursor={state.cursor} selected={state.selected} remaining={state.remaining} width={size.columns} height={tableHeight} colour={colour} />
+        <DeviceTable devices={state.devices} cursor={state.cursor} selected={state.selected} remaining={state.remaining} width={size.columns} height={tableHeight} colour={colour} {...(state.unlockWaits ? { unlockWaits: state.unlockWaits } : {})} />
       )}
       {state.screen === 'credentials' ? (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
@@ -230,7 +251,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
       ) : null}
       {state.message ? <Text color={colour ? 'cyan' : undefined}>{state.message}</Text> : null}
       {state.warnings.length > 0 ? <Text dimColor>{`${state.warnings.length} warning(s); last: ${state.warnings.at(-1)!.address ?? ''} ${state.warnings.at(-1)!.message}`.slice(0, size.columns)}</Text> : null}
-      <Text dimColor>{'↑↓ move  space select  a all  enter details  l log in  e export  r rescan  ? help  q quit'.slice(0, size.columns)}</Text>
+      <Text dimColor>{'↑↓ move  space select  a all  enter details  l log in  D lock off  e export  r rescan  ? help  q quit'.slice(0, size.columns)}</Text>
     </Box>
   );
 }

@@ -1,18 +1,22 @@
 /** Pure formatting helpers for the terminal UI (unit-tested without React). */
 import type { Device } from '../model/device.js';
 import { shortPolicy } from '../guard/lockout/lookup.js';
+import { lockoutFigure } from '../output/lockout-text.js';
 
 export type Risk = 'high' | 'medium' | 'low' | 'unknown';
 
 /** "5 tries/30 min per IP", "rate-limited", "no lock known" — the knowledge base's own short form. */
 export function shortLockout(device: Device): string {
-  return shortPolicy(device.lockout);
+  // The device's own setting (read after the login) beats the knowledge base, and says so with a leading check
+  // mark (leading, so a narrow column that cuts the text keeps it).
+  const figure = lockoutFigure(device.lockout);
+  return figure.from === 'device' ? `✓${figure.text}` : figure.text;
 }
 
 /** The same policy in fewer characters for narrow terminals: "5/30 min per IP". */
 export function compactLockout(device: Device): string {
-  const full = shortPolicy(device.lockout);
-  return full.replace(/^(\d+) tries?\//, '$1/');
+  const full = device.lockout.verified ? shortLockout(device) : shortPolicy(device.lockout);
+  return full.replace(/^(✓?)(\d+) tries?\//, '$1$2/');
 }
 
 export function lockoutRisk(device: Device): Risk {
@@ -24,7 +28,8 @@ export function lockoutRisk(device: Device): Risk {
   return 'low';
 }
 
-export function deviceState(device: Device): 'locked' | 'not activated' | 'ready' | 'unknown' {
+export function deviceState(device: Device, unlockWait?: { secondsLeft: number; state: 'waiting' | 'checking' }): 'locked' | 'not activated' | 'ready' | 'unknown' | `waits ${number} s` | 'checking' {
+  if (unlockWait) return unlockWait.state === 'checking' ? 'checking' : `waits ${unlockWait.secondsLeft} s`;
   if (device.lockout.state === 'locked') return 'locked';
   if (device.activated === false) return 'not activated';
   if (device.vendor === null && device.model === null) return 'unknown';

@@ -7,17 +7,23 @@ import { createLoginPhase, runScan, type CredentialBook, type PlannedLogin, type
 import { ScanDocumentBuilder } from '../output/json.js';
 import { isFailedLogin } from '../model/device.js';
 import { assignMilestoneDrivers, writeExport, type ExportKind, type LoginCredential, type MilestoneDriver } from '../output/exports/index.js';
+import { createLockChangeHooks, type LockChangeResult } from '../scan/lockout-set.js';
+import type { DesiredLockSetting } from '../auth/lock-settings.js';
 
 interface LoginRequest {
   book: CredentialBook;
   only: string[];
+  /** The detail pane's / selection's lock key: this login also writes the lock setting (lockout set). */
+  lockChange?: DesiredLockSetting;
 }
 
 export interface UiSession {
   /** Start a scan (stopping the previous one's wait) and stream its events. */
   scan(): AsyncIterable<ScanEvent>;
   /** Ask for a plan for these devices with this book; resolves with the plan (no credential sent yet). */
-  plan(book: CredentialBook, only: string[]): Promise<PlannedLogin[]>;
+  plan(book: CredentialBook, only: string[], lockChange?: DesiredLockSetting): Promise<PlannedLogin[]>;
+  /** Results of the lock changes made in this session (lockout set from the UI), by device id. */
+  lockResults?(): LockChangeResult[];
   /** Answer the pending plan: true sends one attempt per planned device. Resolves when the attempts are done. */
   confirm(yes: boolean): Promise<void>;
   /** End the current scan (emits done). */
@@ -46,6 +52,7 @@ export function createUiSession(options: Omit<ScanOptions, 'afterFingerprint'> &
   let confirmation: ((yes: boolean) => void) | null = null;
   let attemptsDone: (() => void) | null = null;
   let loginFailed = false;
+  const lockResults = new Map<string, LockChangeResult>();
 
   const nextRequest = (): Promise<LoginRequest | null> => {
     const queued = requests.shift();
@@ -81,6 +88,7 @@ export function createUiSession(options: Omit<ScanOptions, 'afterFingerprint'> &
               ledgerPath: options.ledgerPath,
               dryRun: false,
               only: request.only,
+              ...(request.lockChange ? createLockChangeHooks(request.lockChange, (id) => context.registry.all().find((r) => r.device.id === id)?.device, (result) => lockResults.set(result.id, result)) : {}),
               // The plan itself reaches the UI as a `plan` event (see scan() below); here we only wait for the answer.
               confirm: () => new Promise<boolean>((resolve) => (confirmation = resolve)),
               onSucceeded: (item, port) => {
@@ -103,11 +111,14 @@ export function createUiSession(options: Omit<ScanOptions, 'afterFingerprint'> &
         yield event;
       }
     },
-    plan(book, only) {
+    plan(book, only, lockChange) {
       return new Promise((resolve) => {
         planReady = resolve;
-        pushRequest({ book, only });
+        pushRequest({ book, only, ...(lockChange ? { lockChange } : {}) });
       });
+    },
+    lockResults() {
+      return [...lockResults.values()];
     },
     confirm(yes) {
       return new Promise((resolve) => {

@@ -25,6 +25,8 @@ export interface UiState {
   plan: PlannedLogin[] | null;
   remaining: Record<string, number | null>;
   message: string | null;
+  /** `--wait-unlock`: devices whose one knock waits for their lock to lift, with the countdown (extension). */
+  unlockWaits?: Record<string, { unlockAt: string; secondsLeft: number; state: 'waiting' | 'checking' }>;
 }
 
 export type UiAction =
@@ -58,8 +60,13 @@ function reduceEvent(state: UiState, event: ScanEvent, nowMs: number): UiState {
       const selected = state.selected.map((id) => (drop.has(id) ? event.device.id : id)).filter((id, i, all) => all.indexOf(id) === i);
       return { ...state, devices, selected, channelCounts: countChannels(devices) };
     }
-    case 'login':
-      return { ...state, remaining: { ...state.remaining, [event.id]: event.remainingAttempts ?? null } };
+    case 'login': {
+      const { [event.id]: _finished, ...waits } = state.unlockWaits ?? {};
+      void _finished;
+      return { ...state, remaining: { ...state.remaining, [event.id]: event.remainingAttempts ?? null }, ...(state.unlockWaits ? { unlockWaits: waits } : {}) };
+    }
+    case 'unlock-wait':
+      return { ...state, unlockWaits: { ...state.unlockWaits, [event.id]: { unlockAt: event.unlockAt, secondsLeft: event.secondsLeft, state: event.state } } };
     case 'warning':
       return { ...state, warnings: [...state.warnings, { address: event.address, message: event.message }].slice(-200) };
     case 'phase':

@@ -152,11 +152,11 @@ describe('oneknock hand-off: every export kind from one command', () => {
   it('streams came from Media (ver10), Media2 and the vendor paths, each costing exactly its reads', () => {
     // login + reads, as the simulator counted credentialed requests: ONVIF GetServices, GetProfiles, 2×GetStreamUri
     // (the GetCapabilities fallback has its unit test); over Digest a PRE_AUTH GetServices is answered to the
-    // anonymous challenge request, so the generic camera spends no credential on it. Hikvision deviceInfo +
-    // adminAccesses; Dahua getConfig RTSP.
+    // anonymous challenge request, so the generic camera spends no credential on it. Hikvision deviceInfo + the
+    // lock setting (illegalLoginLock) + adminAccesses; Dahua the lock setting (getConfig General) + getConfig RTSP.
     const expected: Record<string, [string, number]> = {
       'D6230L': ['onvif-media', 5], '631GA': ['onvif-media2', 4], 'M1034-W': ['onvif-media', 5],
-      'DS-2CD2386G2-IU': ['vendor-path', 3], 'DS-2CD2032-I': ['vendor-path', 3], 'IPC-HFW2228M-I1-V2': ['vendor-path', 2],
+      'DS-2CD2386G2-IU': ['vendor-path', 4], 'DS-2CD2032-I': ['vendor-path', 4], 'IPC-HFW2228M-I1-V2': ['vendor-path', 3],
     };
     for (const device of loggedIn()) {
       const [source, requests] = expected[device.model!]!;

@@ -179,7 +179,7 @@ describe('a scan on a hostile network', () => {
     expect(records).toHaveLength(1);
     // Merged by MAC, as a dual-homed camera is: anonymously the two cannot be told apart.
     expect([...records[0]!.addresses].sort()).toEqual([victim.address, impostor.address].sort());
-    // One login and the one verified read after it (Hikvision deviceInfo), both on the real device.
+    // One login and the verified reads after it (Hikvision deviceInfo, the lock setting), all on the real device.
     expect(victim.counters.successfulLogins).toBeGreaterThanOrEqual(1);
     expect(victim.counters.failedLogins).toBe(0);
     expect(victim.counters.credentialedRequests).toBeLessThanOrEqual(1 + MAX_VERIFIED_READS);

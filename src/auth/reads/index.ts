@@ -8,8 +8,9 @@ import { emptyReadResult, type VerifiedRead, type VerifiedReadResult } from './t
 import { hikvisionDeviceInfoRead } from './hikvision-device-info.js';
 import { onvifStreamsRead } from './onvif-streams.js';
 import { axisStreamsRead, dahuaStreamsRead, hikvisionStreamsRead } from './vendor-streams.js';
+import { lockSettingsRead } from './lock-settings.js';
 
-export const VERIFIED_READS: VerifiedRead[] = [hikvisionDeviceInfoRead, hikvisionStreamsRead, dahuaStreamsRead, axisStreamsRead, onvifStreamsRead];
+export const VERIFIED_READS: VerifiedRead[] = [hikvisionDeviceInfoRead, lockSettingsRead, hikvisionStreamsRead, dahuaStreamsRead, axisStreamsRead, onvifStreamsRead];
 
 export async function runVerifiedReads(session: VerifiedSession, reads: VerifiedRead[] = VERIFIED_READS): Promise<VerifiedReadResult> {
   const result = emptyReadResult();

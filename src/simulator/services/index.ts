@@ -4,7 +4,8 @@ import { onvifMediaService } from './onvif-media.js';
 import { hikvisionService } from './hikvision.js';
 import { axisService } from './axis.js';
 import { dahuaService } from './dahua.js';
+import { lockSettingsService } from './lock-settings.js';
 import type { HttpService } from './types.js';
 
-export const HTTP_SERVICES: HttpService[] = [onvifMediaService, onvifService, hikvisionService, axisService, dahuaService];
+export const HTTP_SERVICES: HttpService[] = [onvifMediaService, onvifService, lockSettingsService, hikvisionService, axisService, dahuaService];
 export type { HttpService, ServiceHost, ServiceRequest } from './types.js';

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { Device } from '../../model/device.js';
 import type { AttemptView } from '../../guard/ledger.js';
 import { matchDriver, type MilestoneDriver } from '../../output/exports/index.js';
+import { verifiedPolicy } from '../../output/lockout-text.js';
 
 export function DetailPane({ device, history, drivers = null }: { device: Device; history: AttemptView[]; drivers?: MilestoneDriver[] | null }): React.ReactElement {
   const l = device.lockout;
@@ -16,6 +17,11 @@ export function DetailPane({ device, history, drivers = null }: { device: Device
       <Text>{l.policy}</Text>
       <Text>{`State: ${l.state}${l.remainingAttempts !== null ? `, ${l.remainingAttempts} attempt(s) left` : ''}${l.unlockInSeconds ? `, unlocks in ${l.unlockInSeconds} s` : ''}   Can be disabled: ${l.canDisable === null ? 'unknown' : l.canDisable ? 'yes' : 'no'}`}</Text>
       {l.disableHint ? <Text>{`Where: ${l.disableHint}`}</Text> : null}
+      {l.verified ? (
+        <Text>{`Read from the device (${l.verified.source}): ${verifiedPolicy(l.verified, l.scope)}; can be disabled: ${l.verified.canDisable === null ? 'unknown' : l.verified.canDisable ? 'yes' : 'no'}  ✓ verified — the line above is the knowledge base`}</Text>
+      ) : (
+        <Text dimColor>{`Knowledge base figures${l.verifiedReason ? ` (the device's own setting could not be read: ${l.verifiedReason})` : ' (the device\'s own setting is read after a successful login)'}`}</Text>
+      )}
       {device.onvif ? (
         <>
           <Text bold>ONVIF</Text>
@@ -39,7 +45,7 @@ export function DetailPane({ device, history, drivers = null }: { device: Device
       {history.map((a) => (
         <Text key={a.attempt}>{`  ${a.at}  ${a.method}  ${a.username}  ${a.status ?? 'no outcome (counts as spent)'}${a.forgotten ? '  (forgotten)' : ''}`}</Text>
       ))}
-      <Text dimColor>esc/enter: back</Text>
+      <Text dimColor>esc/enter: back   D: log in once and turn this device's lock off (plan and confirmation first)</Text>
     </Box>
   );
 }

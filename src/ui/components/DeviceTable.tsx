@@ -15,9 +15,11 @@ export interface DeviceTableProps {
   width: number;
   height: number;
   colour: boolean;
+  /** `--wait-unlock` countdowns by device id: the STATE cell shows "waits N s" / "checking". */
+  unlockWaits?: Record<string, { secondsLeft: number; state: 'waiting' | 'checking' }>;
 }
 
-export function DeviceTable({ devices, cursor, selected, remaining, width, height, colour }: DeviceTableProps): React.ReactElement {
+export function DeviceTable({ devices, cursor, selected, remaining, width, height, colour, unlockWaits }: DeviceTableProps): React.ReactElement {
   const columns = columnsFor(width);
   const visible = Math.max(1, height);
   const first = Math.min(Math.max(0, cursor - visible + 1), Math.max(0, devices.length - visible));
@@ -25,7 +27,7 @@ export function DeviceTable({ devices, cursor, selected, remaining, width, heigh
   const colourFor = (device: Device, key: string): string | undefined => {
     if (!colour) return undefined;
     if (key === 'lockout') return RISK_COLOUR[lockoutRisk(device)];
-    if (key === 'state') return STATE_COLOUR[deviceState(device)];
+    if (key === 'state') return unlockWaits?.[device.id] ? 'yellow' : STATE_COLOUR[deviceState(device) as keyof typeof STATE_COLOUR];
     if (key === 'login') return LOGIN_COLOUR[device.login.status];
     return undefined;
   };
@@ -39,7 +41,7 @@ export function DeviceTable({ devices, cursor, selected, remaining, width, heigh
           <Box key={device.id}>
             {columns.map((column) => (
               <Text key={column.key} inverse={isCursor} {...(colourFor(device, column.key) ? { color: colourFor(device, column.key)! } : {})}>
-                {fit(cellTextFor(device, column.key, column.width, remaining[device.id], selected.includes(device.id)), column.width)}{' '}
+                {fit(column.key === 'state' && unlockWaits?.[device.id] ? deviceState(device, unlockWaits[device.id]) : cellTextFor(device, column.key, column.width, remaining[device.id], selected.includes(device.id)), column.width)}{' '}
               </Text>
             ))}
           </Box>
