@@ -45,7 +45,7 @@ export function formatPlan(plan: PlannedLogin[]): string {
   for (const item of plan) {
     lines.push(
       item.action === 'attempt'
-        ? `  knock once  ${item.id}  ${item.method ?? ''}  ${item.url ?? ''}  as ${item.username ?? ''}`
+        ? `  knock once  ${item.id}  ${item.method ?? ''}  ${item.url ?? ''}  as ${item.username ?? ''}${item.identity?.confirmed ? `  (${item.identity.text})` : ''}`
         : `  skip        ${item.id}  ${item.reason ?? ''}`,
     );
   }

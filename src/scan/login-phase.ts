@@ -7,7 +7,7 @@ import type { ScanContext } from './run-scan.js';
 import type { LoginOutcome, PlannedLogin } from '../model/events.js';
 import { addEvidence } from './registry.js';
 import { refreshIdentity } from './identity.js';
-import { identityKeys, planLogins, type LoginPlanItem } from '../guard/planner.js';
+import { describeAgreement, identityKeys, planLogins, type LoginPlanItem } from '../guard/planner.js';
 import { Ledger, blockingAttempt } from '../guard/ledger.js';
 import type { CredentialBook } from '../guard/credentials.js';
 import { attemptLogin } from '../auth/attempt.js';
@@ -37,6 +37,7 @@ export function toPlannedLogin(item: LoginPlanItem): PlannedLogin {
     url: item.service?.url ?? null,
     username: item.credentials?.username ?? null,
     reason: item.reason,
+    identity: item.identity ? { address: item.identity.address, confirmed: item.identity.confirmed, by: item.identity.by, text: describeAgreement(item.identity) } : null,
   };
 }
 
