@@ -56,7 +56,7 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
           const state = context.fingerprints.get(record.key);
           return {
             input: { key: record.key, device: record.device, services: state?.services ?? [], clockOffsetMs: state?.clockOffsetMs ?? null, certificateSha256: state?.certificateSha256 ?? null },
-            keys: identityKeys(record.device, record.endpoints),
+            keys: identityKeys(record.device, context.registry.ownEndpoints(record)),
           };
         }),
         options.book,

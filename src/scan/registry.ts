@@ -19,6 +19,8 @@ export interface ObserveResult {
   /** Records folded into this one (they proved to be the same device). */
   foldedKeys: number[];
   foldedIds: string[];
+  /** Other records whose id changed because of this observation (a uuid they shared stopped being an id). */
+  rekeyed?: Array<{ record: DeviceRecord; previousId: string }>;
 }
 
 /** Two identities contradict when both name a MAC, or both a serial, and they differ. */
@@ -125,7 +127,17 @@ export class DeviceRegistry {
     if (observation.onvif) device.onvif = mergeOnvif(device.onvif, observation.onvif);
     Object.assign(record.ports, observation.ports ?? {});
     this.updateId(record);
-    return { record, previousId: previousId !== device.id ? previousId : null, created, foldedKeys: folded.map((f) => f.key), foldedIds: folded.map((f) => f.id) };
+    // A uuid now held by two records is nobody's id (one failed login must not block the other via the ledger).
+    const rekeyed: Array<{ record: DeviceRecord; previousId: string }> = [];
+    if (endpoint) {
+      for (const other of this.records) {
+        if (other === record || !other.endpoints.has(endpoint)) continue;
+        const before = other.device.id;
+        this.updateId(other);
+        if (other.device.id !== before) rekeyed.push({ record: other, previousId: before });
+      }
+    }
+    return { record, previousId: previousId !== device.id ? previousId : null, created, foldedKeys: folded.map((f) => f.key), foldedIds: folded.map((f) => f.id), rekeyed };
   }
 
   /**
@@ -196,9 +208,15 @@ export class DeviceRegistry {
     return fresh;
   }
 
+  /** The record's endpoint uuids that no other record also holds (a shared one is nobody's identity). */
+  ownEndpoints(record: DeviceRecord): string[] {
+    return [...record.endpoints].filter((e) => !this.records.some((r) => r !== record && r.endpoints.has(e)));
+  }
+
   private updateId(record: DeviceRecord): void {
     const device = record.device;
-    device.id = deviceIdOf({ mac: device.mac, serial: device.serial, uuid: firstUuid(record.endpoints), address: device.addresses[0] ?? null });
+    const own = this.ownEndpoints(record);
+    device.id = deviceIdOf({ mac: device.mac, serial: device.serial, uuid: own[0] ?? null, address: device.addresses[0] ?? null });
   }
 
   private fold(into: DeviceRecord, other: DeviceRecord): { key: number; id: string } {
@@ -236,7 +254,3 @@ function normaliseEndpoint(endpoint: string | null | undefined): string | null {
 /** Answers over TCP (kept as identity when a record is split); discovery datagrams are only claims. */
 const TCP = new Set(['http', 'onvif', 'isapi', 'axis', 'rtsp', 'probe']);
 
-function firstUuid(endpoints: Set<string>): string | null {
-  for (const e of endpoints) return e;
-  return null;
-}

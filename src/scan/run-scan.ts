@@ -181,7 +181,8 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   let lastAnswerAt = now();
   const found = (observation: Observation): void => {
     lastAnswerAt = now();
-    const { record, previousId, foldedIds, foldedKeys } = registry.observe(observation);
+    const { record, previousId, foldedIds, foldedKeys, rekeyed } = registry.observe(observation);
+    for (const other of rekeyed ?? []) context.emitDevice(other.record, other.previousId);
     mergeFingerprints(record.key, foldedKeys);
     refreshIdentity(record, fingerprints.get(record.key));
     context.emitDevice(record, previousId, foldedIds);

@@ -18,6 +18,7 @@
  *   slowloris        a status line, then header bytes one at a time, never ending the head
  *   reset            half a response, then a TCP reset
  *   redirect         anonymous requests get a Digest challenge (GET / a 302); credentialed ones a 302 to the collector
+ *                    (it and absurd-digest answer an anonymous GetSystemDateAndTime, so they pass the agreement rule)
  *   absurd-digest    401 challenges with a 10 KB nonce, 1000 parameters, and an unknown algorithm
  *
  * Every responder counts what it received, so tests can prove what the scanner did (e.g. that the redirect host
@@ -31,6 +32,7 @@ import { buildProbeMatches } from '../../src/protocols/ws-discovery/index.js';
 import { buildSadpProbeMatch, parseSadpMessage } from '../../src/protocols/sadp/index.js';
 import { encodeDhipFrame, parseDhipMessage } from '../../src/protocols/dhip/index.js';
 import { buildDeviceInfoBody } from '../../src/simulator/responders/dhip-responder.js';
+import { loadCapture } from '../../src/simulator/templates.js';
 
 export type HostileKind =
   | 'garbage'
@@ -418,6 +420,12 @@ async function startHttpSide(kind: HostileKind, address: string, responder: Host
     responder.counters.httpRequests += 1;
     const credentialed = isCredentialed(req, body);
     if (credentialed) responder.counters.credentialedRequests += 1;
+    // The login-path kinds answer the anonymous ONVIF clock request like a device, so the agreement rule (its own
+    // ONVIF answer) lets the planner knock and the test reaches the login-time defence it is about.
+    if ((kind === 'redirect' || kind === 'absurd-digest') && !credentialed && req.method === 'POST' && /GetSystemDateAndTime/.test(body)) {
+      res.writeHead(200, { 'Content-Type': 'application/soap+xml; charset=utf-8' }).end(loadCapture('onvif-device/pelco-D6230L-GetSystemDateAndTimeResponse-onvif-nvt.xml'));
+      return;
+    }
     switch (kind) {
       case 'huge-body':
         streamHugeBody(res, options.hugeBodyBytes ?? 40 * 1024 * 1024, responder.counters);

@@ -1,0 +1,97 @@
+/**
+ * Peers that lie about who they are (issue 16), for tests only: a host that answers WS-Discovery with another
+ * device's identity (a forged ProbeMatch claiming a Hikvision model, a replayed camera reply with its MAC) and
+ * whose own HTTP server tells the truth about itself (its realm and Server header) while challenging every request
+ * with Digest, as a router's admin page or a Digest-protected box does. Each counts what it received, so tests can
+ * prove it got no credential.
+ */
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { openUdpSocket, type UdpEndpoint } from '../../src/transport/udp.js';
+import { buildProbeMatches } from '../../src/protocols/ws-discovery/index.js';
+
+export interface LyingPeerOptions {
+  address: string;
+  /** What its own HTTP answers say (the truth about it). */
+  realm: string;
+  server: string;
+  /** What its WS-Discovery answer claims. */
+  claim: { model: string; name?: string; mac?: string; endpointUuid?: string };
+}
+
+export interface LyingPeer {
+  address: string;
+  httpPort: number;
+  counters: { probes: number; httpRequests: number; credentialedRequests: number };
+  stop(): Promise<void>;
+}
+
+const WS_PROBE = /<(?:[\w-]+:)?Probe[\s>]/;
+const WS_MESSAGE_ID = /<(?:[\w-]+:)?MessageID[^>]*>([^<]{1,256})</;
+
+export async function startLyingPeer(options: LyingPeerOptions): Promise<LyingPeer> {
+  const counters = { probes: 0, httpRequests: 0, credentialedRequests: 0 };
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      counters.httpRequests += 1;
+      if (req.headers['authorization'] !== undefined || /UsernameToken/.test(body)) counters.credentialedRequests += 1;
+      res
+        .writeHead(401, {
+          Server: options.server,
+          'WWW-Authenticate': `Digest realm="${options.realm}", qop="auth", nonce="${randomUUID().replace(/-/g, '')}", algorithm="MD5"`,
+          'Content-Type': 'text/html',
+        })
+        .end('<html><body>401 Unauthorized</body></html>');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, options.address, () => resolve());
+  });
+  const httpPort = (server.address() as { port: number }).port;
+  let socket: UdpEndpoint | null = null;
+  try {
+    socket = await openUdpSocket({ type: 'udp4', bindAddress: options.address, port: 3702 });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const udp = socket;
+  const endpointUuid = options.claim.endpointUuid ?? `urn:uuid:${randomUUID()}`;
+  udp.onError(() => undefined);
+  udp.onMessage((message) => {
+    const text = message.data.toString('utf8');
+    if (!WS_PROBE.test(text) || /ProbeMatch/.test(text)) return;
+    counters.probes += 1;
+    const scopes = [
+      `onvif://www.onvif.org/type/NetworkVideoTransmitter`,
+      `onvif://www.onvif.org/name/${encodeURIComponent(options.claim.name ?? 'HIKVISION')}`,
+      `onvif://www.onvif.org/hardware/${encodeURIComponent(options.claim.model)}`,
+      ...(options.claim.mac ? [`onvif://www.onvif.org/MAC/${options.claim.mac}`] : []),
+    ];
+    const reply = buildProbeMatches({
+      relatesTo: WS_MESSAGE_ID.exec(text)?.[1]?.trim() ?? 'uuid:00000000-0000-0000-0000-000000000001',
+      messageId: randomUUID(),
+      endpointUuid,
+      types: ['dn:NetworkVideoTransmitter'],
+      scopes,
+      xaddrs: [`http://${options.address}:${httpPort}/onvif/device_service`],
+      metadataVersion: 1,
+    });
+    void udp.send(Buffer.from(reply, 'utf8'), message.port, message.address).catch(() => undefined);
+  });
+  return {
+    address: options.address,
+    httpPort,
+    counters,
+    stop: async () => {
+      await udp.close();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
