@@ -1,4 +1,5 @@
 /** `oneknock demo`: start the built-in simulated fleet on loopback, then scan it (the simulator is loaded only here). */
+import { writeErr } from './write.js';
 import { OneknockError, UsageError } from '../model/errors.js';
 import { scanOptionsFrom, type ScanFlags } from './options.js';
 import { interactive, runWithLogin, wantsInteractive } from './scan-command.js';
@@ -25,7 +26,7 @@ export async function demoCommand(flags: ScanFlags): Promise<number> {
   try {
     const options = scanOptionsFrom({ ...flags, multicast: false }, fleet.addresses);
     if (wantsInteractive(flags)) return await interactive(options, flags);
-    if (!flags.json && !flags.ndjson) process.stderr.write(`Simulated fleet: ${fleet.devices.length} devices on ${fleet.addresses[0]}–${fleet.addresses.at(-1)} (loopback only)\n`);
+    if (!flags.json && !flags.ndjson) writeErr(`Simulated fleet: ${fleet.devices.length} devices on ${fleet.addresses[0]}–${fleet.addresses.at(-1)} (loopback only)\n`);
     return await runWithLogin(options, flags);
   } finally {
     await fleet.stop();

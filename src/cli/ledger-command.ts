@@ -1,7 +1,7 @@
 /** `oneknock ledger list | forget <id>`: every login attempt ever sent, and the one way to allow another. */
 import { ExitCode } from '../model/errors.js';
 import { Ledger, defaultLedgerPath } from '../index.js';
-import { write } from './write.js';
+import { write, writeErr } from './write.js';
 
 export async function ledgerList(flags: { ledger?: string; json?: boolean }): Promise<number> {
   const ledger = new Ledger(flags.ledger ?? defaultLedgerPath());
@@ -28,7 +28,7 @@ export async function ledgerForget(id: string, flags: { ledger?: string }): Prom
   const ledger = new Ledger(flags.ledger ?? defaultLedgerPath());
   const cleared = ledger.forget(id, new Date().toISOString());
   if (cleared === 0) {
-    process.stderr.write(`oneknock: no recorded attempt for ${id} in ${ledger.path} (see: oneknock ledger list)\n`);
+    writeErr(`oneknock: no recorded attempt for ${id} in ${ledger.path} (see: oneknock ledger list)\n`);
     return ExitCode.usage;
   }
   await write(`Forgot ${cleared} attempt(s) on ${id}: the next run may knock once more.\n`);

@@ -16,7 +16,7 @@ import {
 import { formatDeviceTable, formatPlan } from '../output/table.js';
 import { writeXprotectCsv, type XprotectRow } from '../output/xprotect-csv.js';
 import { scanOptionsFrom, type ScanFlags } from './options.js';
-import { write } from './write.js';
+import { write, writeErr } from './write.js';
 
 interface Consumed {
   code: number;
@@ -33,7 +33,7 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags): Prom
     if (event.type === 'login' && ['rejected', 'locked', 'error'].includes(event.status)) loginFailed = true;
     if (event.type === 'done') loginOutcome = event.loginOutcome;
     if (flags.ndjson) await write(formatNdjsonLine(event));
-    if (human && event.type === 'warning') process.stderr.write(`warning: ${event.address ?? ''} ${event.message}\n`);
+    if (human && event.type === 'warning') writeErr(`warning: ${event.address ?? ''} ${event.message}\n`);
     if (human && event.type === 'plan' && flags.dryRun) await write(formatPlan(event.logins));
   }
   const document = builder.build();
@@ -76,8 +76,8 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
         // Non-interactive: logins only with --yes (CONTRACT). The plan goes to stderr so --json stays clean.
         confirm: async (plan) => {
           if (flags.yes) return true;
-          process.stderr.write(formatPlan(plan));
-          process.stderr.write('Not logging in: add --yes to confirm, or --dry-run to only see the plan.\n');
+          writeErr(formatPlan(plan));
+          writeErr('Not logging in: add --yes to confirm, or --dry-run to only see the plan.\n');
           return false;
         },
         onSucceeded: (item, port) => {
@@ -87,10 +87,10 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
     }),
     flags,
   );
-  if (flags.dryRun && !flags.json && !flags.ndjson) process.stderr.write('Dry run: no credential was sent.\n');
+  if (flags.dryRun && !flags.json && !flags.ndjson) writeErr('Dry run: no credential was sent.\n');
   if (flags.csv && loginOutcome === 'confirmed') {
     const written = writeXprotectCsv(flags.csv, csvRows);
-    process.stderr.write(`Wrote ${csvRows.length} device(s) to ${written.path} (${written.protection}).\n`);
+    writeErr(`Wrote ${csvRows.length} device(s) to ${written.path} (${written.protection}).\n`);
   }
   if (loginOutcome === 'declined') return ExitCode.confirmationRequired;
   return code;

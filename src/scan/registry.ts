@@ -35,6 +35,8 @@ function usableSerial(raw: string | null | undefined): string | null {
   const value = raw?.trim();
   if (!value || !/[1-9a-z]/i.test(value)) return null;
   if (isFixedSerial(value)) return null;
+  // A serial becomes the device id and ledger key: printable ASCII only (a control byte is no serial).
+  if (!/^[\x21-\x7e]{1,64}$/.test(value)) return null;
   return value;
 }
 
@@ -247,6 +249,7 @@ function normaliseEndpoint(endpoint: string | null | undefined): string | null {
   const value = endpoint?.trim().toLowerCase();
   if (!value) return null;
   const uuid = value.replace(/^urn:uuid:/, '').replace(/^uuid:/, '');
+  if (!/^[\x21-\x7e]{1,128}$/.test(uuid)) return null;
   // A uuid many boxes ship (FIXED_IDENTITIES) identifies none of them.
   return isFixedUuid(uuid) ? null : uuid;
 }
