@@ -10,6 +10,7 @@ const DEMO_BLOCKS = 16;
 export async function demoCommand(flags: ScanFlags): Promise<number> {
   // The demo never touches the machine's real interfaces: loopback fleet, unicast only.
   if (flags.interface.length > 0) throw new UsageError('demo scans only its loopback fleet: --interface is not accepted');
+  if (flags.target.length > 0) throw new UsageError('demo scans only its own simulated fleet: --target is not accepted (use `oneknock scan --target …`)');
   const { startFleet } = await import('../simulator/fleet.js');
   // Another demo or `simulate` may hold 127.77.0.x: take the next free /24 of 127.77.0.0/16 (loopback only).
   let fleet: Awaited<ReturnType<typeof startFleet>> | null = null;

@@ -1,4 +1,5 @@
 /** `oneknock scan`: the terminal UI on a TTY, else --json/--ndjson/table with the optional login phase. */
+import { lstatSync } from 'node:fs';
 import { ExitCode, UsageError } from '../model/errors.js';
 import {
   ScanDocumentBuilder,
@@ -21,17 +22,22 @@ import { write, writeErr } from './write.js';
 interface Consumed {
   code: number;
   loginOutcome: string | undefined;
+  attempted: number;
 }
 
 async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags): Promise<Consumed> {
   const builder = new ScanDocumentBuilder();
   let loginFailed = false;
   let loginOutcome: string | undefined;
+  let attempted = 0;
   const human = !flags.json && !flags.ndjson;
   for await (const event of events) {
     builder.add(event);
     if (event.type === 'login' && ['rejected', 'locked', 'error'].includes(event.status)) loginFailed = true;
-    if (event.type === 'done') loginOutcome = event.loginOutcome;
+    if (event.type === 'done') {
+      loginOutcome = event.loginOutcome;
+      attempted = event.loginsAttempted;
+    }
     if (flags.ndjson) await write(formatNdjsonLine(event));
     if (human && event.type === 'warning') writeErr(`warning: ${event.address ?? ''} ${event.message}\n`);
     if (human && event.type === 'plan' && flags.dryRun) await write(formatPlan(event.logins));
@@ -42,7 +48,7 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags): Prom
     await write(document.devices.length === 0 ? 'No devices found.\n' : formatDeviceTable(document.devices, process.stdout.columns ?? 200));
     await write(`${document.devices.length} device(s), ${document.warnings.length} warning(s)\n`);
   }
-  return { code: loginFailed ? ExitCode.loginFailed : ExitCode.ok, loginOutcome };
+  return { code: loginFailed ? ExitCode.loginFailed : ExitCode.ok, loginOutcome, attempted };
 }
 
 /** The credential book from --user/--password-env/--password-stdin and --credentials, or null for none. */
@@ -59,14 +65,27 @@ async function credentialBookFrom(flags: ScanFlags): Promise<CredentialBook | nu
   return { defaultSet: flags.user && password ? { username: flags.user, password, origin: '--user' } : null, entries };
 }
 
+/** Refuse an export path that is a link or not a regular file before any credential is spent (secret-file.ts refuses it again at write time). */
+function checkExportPath(path: string): void {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return; // a new file: fine
+  }
+  if (stat.isSymbolicLink()) throw new UsageError(`--csv ${path} is a symbolic link: a password file is never written through a link; name a new or regular file`, 'E_EXPORT_PATH');
+  if (!stat.isFile()) throw new UsageError(`--csv ${path} is not a regular file`, 'E_EXPORT_PATH');
+}
+
 export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Promise<number> {
+  if (flags.csv) checkExportPath(flags.csv);
   const book = await credentialBookFrom(flags);
   if (!book) {
     if (flags.csv) throw new UsageError('--csv lists devices whose login succeeded: give credentials (--user with --password-env/--password-stdin, or --credentials)');
     return (await consume(runScan(options), flags)).code;
   }
   const csvRows: XprotectRow[] = [];
-  const { code, loginOutcome } = await consume(
+  const { code, loginOutcome, attempted } = await consume(
     runScan({
       ...options,
       login: {
@@ -93,6 +112,8 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
     writeErr(`Wrote ${csvRows.length} device(s) to ${written.path} (${written.protection}).\n`);
   }
   if (loginOutcome === 'declined') return ExitCode.confirmationRequired;
+  // A script must tell "all logged in" from "none": credentials and --yes, yet no attempt was made at all.
+  if (code === ExitCode.ok && flags.yes && !flags.dryRun && (loginOutcome === 'nothing-to-do' || (loginOutcome === 'confirmed' && attempted === 0))) return ExitCode.nothingLoggedIn;
   return code;
 }
 

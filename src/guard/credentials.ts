@@ -2,7 +2,7 @@
  * Credential sources (CONTRACT): --user with --password-env or --password-stdin, or a per-device CSV
  * (`match,username,password`, match = IP, MAC or serial) that must not be group- or world-readable.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { normaliseMac, type Device } from '../model/device.js';
 import { UsageError } from '../model/errors.js';
@@ -97,22 +97,30 @@ export function parseCredentialsCsv(text: string, fileName: string): CredentialE
 
 /** Read the credentials file, refusing it when group or world can read it (CONTRACT S7). */
 export function loadCredentialsFile(path: string): CredentialEntry[] {
-  let mode: number;
+  // Opened non-blocking and checked on the open descriptor: a FIFO (or a device) would hang the run on read, and a
+  // check by name could be raced by a swap between the check and the read.
+  let fd: number;
   try {
-    mode = statSync(path).mode;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw new UsageError(`cannot read credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_CREDENTIALS');
   }
-  if ((mode & 0o044) !== 0) {
-    throw new UsageError(`credentials file ${path} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${path}`, 'E_CREDENTIALS_MODE');
-  }
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_CREDENTIALS');
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UsageError(`credentials file ${path} is not a regular file (a FIFO, device or directory is refused)`, 'E_CREDENTIALS_TYPE');
+    if ((stat.mode & 0o044) !== 0) {
+      throw new UsageError(`credentials file ${path} is readable by group or others (mode ${(stat.mode & 0o777).toString(8)}); run: chmod 600 ${path}`, 'E_CREDENTIALS_MODE');
+    }
+    let text: string;
+    try {
+      text = readFileSync(fd, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_CREDENTIALS');
+    }
+    return parseCredentialsCsv(text, path);
+  } finally {
+    closeSync(fd);
   }
-  return parseCredentialsCsv(text, path);
 }
 
 export function passwordFromEnv(variable: string, env: NodeJS.ProcessEnv = process.env): Secret {

@@ -104,7 +104,12 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     },
   };
 
+  // The same warning for the same address once (wsdd repeats its Bye: four identical lines for one host).
+  const warned = new Set<string>();
   const warn = (address: string | null, message: string, code?: string): void => {
+    const key = `${address ?? ''}\u0000${code ?? ''}\u0000${message}`;
+    if (warned.has(key)) return;
+    warned.add(key);
     queue.push({ type: 'warning', at: iso(), address, message, ...(code ? { code } : {}) });
   };
 

@@ -6,6 +6,7 @@
  * prove it got no credential.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpEndpoint } from '../../src/transport/udp.js';
 import { buildProbeMatches } from '../../src/protocols/ws-discovery/index.js';
@@ -31,19 +32,35 @@ const WS_MESSAGE_ID = /<(?:[\w-]+:)?MessageID[^>]*>([^<]{1,256})</;
 
 export async function startLyingPeer(options: LyingPeerOptions): Promise<LyingPeer> {
   const counters = { probes: 0, httpRequests: 0, credentialedRequests: 0 };
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      counters.httpRequests += 1;
-      if (req.headers['authorization'] !== undefined || /UsernameToken/.test(body)) counters.credentialedRequests += 1;
-      res
-        .writeHead(401, {
-          Server: options.server,
-          'WWW-Authenticate': `Digest realm="${options.realm}", qop="auth", nonce="${randomUUID().replace(/-/g, '')}", algorithm="MD5"`,
-          'Content-Type': 'text/html',
-        })
-        .end('<html><body>401 Unauthorized</body></html>');
+  // Raw HTTP over TCP: node's HTTP server refuses control bytes in headers, and a hostile device does not.
+  const sockets = new Set<Socket>();
+  const server: TcpServer | Server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buffered.subarray(0, end).toString('latin1');
+        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffered.length < end + 4 + length) return;
+        const body = buffered.subarray(end + 4, end + 4 + length).toString('utf8');
+        buffered = buffered.subarray(end + 4 + length);
+        counters.httpRequests += 1;
+        if (/\r\nauthorization:/i.test(head) || /UsernameToken/.test(body)) counters.credentialedRequests += 1;
+        const html = '<html><body>401 Unauthorized</body></html>';
+        socket.write(
+          Buffer.from(
+            `HTTP/1.1 401 Unauthorized\r\nServer: ${options.server}\r\n` +
+              `WWW-Authenticate: Digest realm="${options.realm}", qop="auth", nonce="${randomUUID().replace(/-/g, '')}", algorithm="MD5"\r\n` +
+              `Content-Type: text/html\r\nContent-Length: ${html.length}\r\n\r\n${html}`,
+            'utf8',
+          ),
+        );
+      }
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -88,10 +105,8 @@ export async function startLyingPeer(options: LyingPeerOptions): Promise<LyingPe
     counters,
     stop: async () => {
       await udp.close();
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
