@@ -5,7 +5,7 @@
  * with Digest, as a router's admin page or a Digest-protected box does. Each counts what it received, so tests can
  * prove it got no credential.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpEndpoint } from '../../src/transport/udp.js';
