@@ -13,7 +13,7 @@ import { loadProfile } from '../../src/simulator/profile.js';
 import type { ScanDocument } from '../../src/output/json.js';
 import type { PlanEvent, ScanEvent } from '../../src/model/events.js';
 import { scanWithLogin } from '../support/scan.js';
-import { startLyingPeer, type LyingPeer } from '../support/identity-peers.js';
+import { startLyingPeer, startMediaServer, type LyingPeer, type MediaServerPeer } from '../support/identity-peers.js';
 import { testSubnet } from '../support/subnet.js';
 
 const SUBNET = testSubnet(100);
@@ -23,6 +23,7 @@ describe('trust only what agrees: forged and shared identities', () => {
   let fleet: Fleet;
   let router: LyingPeer;
   let impostor: LyingPeer;
+  let media: MediaServerPeer;
   let document: ScanDocument;
   let events: ScanEvent[];
   let ledgerPath: string;
@@ -44,13 +45,15 @@ describe('trust only what agrees: forged and shared identities', () => {
       server: 'nginx',
       claim: { model: victim.profile.identity.model, mac: victim.profile.identity.mac, endpointUuid: victim.endpointUuid },
     });
+    media = await startMediaServer(`${SUBNET}.60`);
     ledgerPath = join(mkdtempSync(join(tmpdir(), 'agreement-')), 'ledger.jsonl');
-    ({ document, events } = await scanWithLogin({ targets: [...fleet.addresses, router.address, impostor.address], ledgerPath, waitMs: 900, timeoutMs: 2000 }));
+    ({ document, events } = await scanWithLogin({ targets: [...fleet.addresses, router.address, impostor.address, media.address], ledgerPath, waitMs: 900, timeoutMs: 2000 }));
   }, 30_000);
 
   afterAll(async () => {
     await router?.stop();
     await impostor?.stop();
+    await media?.stop();
     await fleet?.stop();
   });
 
@@ -108,5 +111,18 @@ describe('trust only what agrees: forged and shared identities', () => {
     const ids = fleet.report().slice(1).map((r) => at(r.address)[0]!.id);
     expect(new Set(ids).size).toBe(2);
     expect(ids.some((id) => id.startsWith('uuid:'))).toBe(false);
+  });
+
+  it('the DLNA media server is listed as not a camera, with no camera lockout policy nor its shared serial as id, and planned for nothing', () => {
+    expect(media.counters.searches).toBeGreaterThan(0);
+    const [server] = at(media.address);
+    expect(server?.kind).toBe('not-a-camera');
+    expect(server?.id).toBe(`ip:${media.address}`);
+    expect(server?.serial).toBeNull();
+    expect(server?.lockout.ruleId ?? '').not.toMatch(/hikvision|dahua|axis|pelco/i);
+    expect(server?.login.status).toBe('skipped');
+    expect(server?.login.reason).toMatch(/not a camera/);
+    expect(media.counters.credentialedRequests).toBe(0);
+    expect(at(fleet.addresses[0]!)[0]?.kind).toBe('camera');
   });
 });

@@ -110,3 +110,62 @@ export async function startLyingPeer(options: LyingPeerOptions): Promise<LyingPe
     },
   };
 }
+
+export interface MediaServerPeer {
+  address: string;
+  counters: { searches: number; httpRequests: number; credentialedRequests: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * A DLNA media server as MiniDLNA presents itself (UPnP AV MediaServer:1, the default serial 12345678, its
+ * manufacturer string), answering SSDP M-SEARCH and serving its description; any other HTTP path gets a Digest
+ * challenge so that only the device-kind rule stands between it and a knock.
+ */
+export async function startMediaServer(address: string): Promise<MediaServerPeer> {
+  const counters = { searches: 0, httpRequests: 0, credentialedRequests: 0 };
+  const { createServer } = await import('node:http');
+  let port = 0;
+  const description = (): string =>
+    `<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0"><specVersion><major>1</major><minor>0</minor></specVersion>` +
+    `<device><deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType><friendlyName>nas: minidlna</friendlyName>` +
+    `<manufacturer>Justin Maggard</manufacturer><manufacturerURL>http://www.netgear.com/</manufacturerURL>` +
+    `<modelDescription>MiniDLNA on Linux</modelDescription><modelName>Windows Media Connect compatible (MiniDLNA)</modelName>` +
+    `<modelNumber>1.3.0</modelNumber><serialNumber>12345678</serialNumber><UDN>uuid:4d696e69-444c-164e-9d41-${address.split('.').map((o) => Number(o).toString(16).padStart(2, '0')).join('').padStart(12, '0')}</UDN></device></root>`;
+  const server = createServer((req, res) => {
+    counters.httpRequests += 1;
+    if (req.headers['authorization'] !== undefined) counters.credentialedRequests += 1;
+    if (req.url === '/rootDesc.xml') {
+      res.writeHead(200, { 'Content-Type': 'text/xml; charset="utf-8"', Server: 'Linux DLNADOC/1.50 UPnP/1.0 MiniDLNA/1.3.0' }).end(description());
+      return;
+    }
+    res.writeHead(401, { 'WWW-Authenticate': `Digest realm="nas", qop="auth", nonce="${randomUUID()}", algorithm="MD5"` }).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, address, () => resolve());
+  });
+  port = (server.address() as { port: number }).port;
+  const udp = await openUdpSocket({ type: 'udp4', bindAddress: address, port: 1900 });
+  udp.onError(() => undefined);
+  udp.onMessage((message) => {
+    if (!/^M-SEARCH /.test(message.data.toString('latin1'))) return;
+    counters.searches += 1;
+    const reply =
+      `HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1810\r\nDATE: ${new Date().toUTCString()}\r\nST: urn:schemas-upnp-org:device:MediaServer:1\r\n` +
+      `USN: uuid:4d696e69-444c-164e-9d41-000000000001::urn:schemas-upnp-org:device:MediaServer:1\r\nEXT:\r\n` +
+      `SERVER: Linux DLNADOC/1.50 UPnP/1.0 MiniDLNA/1.3.0\r\nLOCATION: http://${address}:${port}/rootDesc.xml\r\nContent-Length: 0\r\n\r\n`;
+    void udp.send(Buffer.from(reply, 'latin1'), message.port, message.address).catch(() => undefined);
+  });
+  return {
+    address,
+    counters,
+    stop: async () => {
+      await udp.close();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
