@@ -55,7 +55,8 @@ describe('oneknock CLI: ledger and secrets', () => {
     expect(result.signal).toBe('SIGKILL');
 
     const again = await runCli(args, { env: { OK_PW: PASSWORD }, timeoutMs: 20_000 });
-    expect(again.code).toBe(0);
+    // Credentials and --yes, and the only device skipped: nothing was logged in, exit 5 (issue 16).
+    expect(again.code).toBe(5);
     const document = JSON.parse(again.stdout) as { devices: Array<{ addresses: string[]; login: { status: string; reason: string } }> };
     const device = document.devices.find((d) => d.addresses.includes(slow.address))!;
     expect(device.login.status).toBe('skipped');
