@@ -1,7 +1,7 @@
 /** `oneknock ledger list | forget <id>`: every login attempt ever sent, and the one way to allow another. */
 import { ExitCode } from '../model/errors.js';
 import { Ledger, defaultLedgerPath } from '../index.js';
-import { write } from './write.js';
+import { write, writeErr } from './write.js';
 import type { LockChangeRecord, LockSettingValue } from '../guard/ledger.js';
 
 function setting(value: LockSettingValue | null): string {
@@ -46,7 +46,7 @@ export async function ledgerForget(id: string, flags: { ledger?: string }): Prom
   const ledger = new Ledger(flags.ledger ?? defaultLedgerPath());
   const cleared = ledger.forget(id, new Date().toISOString());
   if (cleared === 0) {
-    process.stderr.write(`oneknock: no recorded attempt for ${id} in ${ledger.path} (see: oneknock ledger list)\n`);
+    writeErr(`oneknock: no recorded attempt for ${id} in ${ledger.path} (see: oneknock ledger list)\n`);
     return ExitCode.usage;
   }
   await write(`Forgot ${cleared} attempt(s) on ${id}: the next run may knock once more.\n`);

@@ -4,13 +4,14 @@
  */
 import { ExitCode, OneknockError } from '../model/errors.js';
 import { runProgram } from './program.js';
+import { writeErr } from './write.js';
 
 function reportError(error: unknown): number {
   if (error instanceof OneknockError) {
-    console.error(`oneknock: ${error.message}`);
+    writeErr(`oneknock: ${error.message}\n`);
     return error.exitCode;
   }
-  console.error(`oneknock: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  writeErr(`oneknock: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
   return ExitCode.fatal;
 }
 

@@ -1,4 +1,5 @@
 /** argv → one command (docs/SAFETY.md "Commands"); the password-in-argv refusal comes before any parsing (S7). */
+import { writeErr } from './write.js';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UsageError } from '../model/errors.js';
 import { addScanOptions, type ScanFlags } from './options.js';
@@ -17,7 +18,7 @@ export async function runProgram(argv: string[]): Promise<number> {
   const program = new Command('oneknock')
     .description('Find IP cameras without credentials, then log in to each exactly once')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeErr: (text) => writeErr(text) })
     .showHelpAfterError('(run oneknock --help for usage)');
   addScanOptions(program.command('scan', { isDefault: true }).description('scan the network (terminal UI on a TTY)')).action((flags: ScanFlags) => {
     result = scanCommand(flags);

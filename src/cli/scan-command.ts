@@ -1,4 +1,5 @@
 /** `oneknock scan`: the terminal UI on a TTY, else --json/--ndjson/table with the optional login phase. */
+import { lstatSync } from 'node:fs';
 import { ExitCode, UsageError } from '../model/errors.js';
 import {
   ScanDocumentBuilder,
@@ -17,19 +18,21 @@ import { formatDeviceTable, formatPlan } from '../output/table.js';
 import type { ScanDocument } from '../output/json.js';
 import { scanOptionsFrom, type ScanFlags } from './options.js';
 import { driverEvents, exportPlanFrom, needsLogin, writeExports, type ExportPlan } from './exports.js';
-import { write } from './write.js';
+import { write, writeErr } from './write.js';
 import { isFailedLogin } from '../model/device.js';
 
 interface Consumed {
   code: number;
   loginOutcome: string | undefined;
   document: ScanDocument;
+  attempted: number;
 }
 
 async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags, plan: ExportPlan): Promise<Consumed> {
   const builder = new ScanDocumentBuilder();
   let loginFailed = false;
   let loginOutcome: string | undefined;
+  let attempted = 0;
   const human = !flags.json && !flags.ndjson;
   const handle = async (event: ScanEvent): Promise<void> => {
     if (event.type === 'done') {
@@ -38,10 +41,13 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags, plan:
     }
     builder.add(event);
     if (event.type === 'login' && isFailedLogin(event.status)) loginFailed = true;
-    if (event.type === 'done') loginOutcome = event.loginOutcome;
+    if (event.type === 'done') {
+      loginOutcome = event.loginOutcome;
+      attempted = event.loginsAttempted;
+    }
     if (flags.ndjson) await write(formatNdjsonLine(event));
-    if (human && event.type === 'warning') process.stderr.write(`warning: ${event.address ?? ''} ${event.message}\n`);
-    if (human && event.type === 'unlock-wait') process.stderr.write(`${event.state === 'checking' ? 'checking' : `waiting ${event.secondsLeft} s`}: ${event.id} (${event.reason})\n`);
+    if (human && event.type === 'warning') writeErr(`warning: ${event.address ?? ''} ${event.message}\n`);
+    if (human && event.type === 'unlock-wait') writeErr(`${event.state === 'checking' ? 'checking' : `waiting ${event.secondsLeft} s`}: ${event.id} (${event.reason})\n`);
     if (human && event.type === 'plan' && flags.dryRun) await write(formatPlan(event.logins));
   };
   for await (const event of events) await handle(event);
@@ -51,7 +57,7 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags, plan:
     await write(document.devices.length === 0 ? 'No devices found.\n' : formatDeviceTable(document.devices, process.stdout.columns ?? 200));
     await write(`${document.devices.length} device(s), ${document.warnings.length} warning(s)\n`);
   }
-  return { code: loginFailed ? ExitCode.loginFailed : ExitCode.ok, loginOutcome, document };
+  return { code: loginFailed ? ExitCode.loginFailed : ExitCode.ok, loginOutcome, document, attempted };
 }
 
 /** The credential book from --user/--password-env/--password-stdin and --credentials, or null for none. */
@@ -68,8 +74,21 @@ export async function credentialBookFrom(flags: ScanFlags): Promise<CredentialBo
   return { defaultSet: flags.user && password ? { username: flags.user, password, origin: '--user' } : null, entries };
 }
 
+/** Refuse an export path that is a link or not a regular file before any credential is spent (secret-file.ts refuses it again at write time). */
+function checkExportPath(path: string): void {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return; // a new file: fine
+  }
+  if (stat.isSymbolicLink()) throw new UsageError(`export path ${path} is a symbolic link: an export is never written through a link; name a new or regular file`, 'E_EXPORT_PATH');
+  if (!stat.isFile()) throw new UsageError(`export path ${path} is not a regular file`, 'E_EXPORT_PATH');
+}
+
 export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Promise<number> {
   const plan = exportPlanFrom(flags);
+  for (const request of plan.requests) checkExportPath(request.path);
   const book = await credentialBookFrom(flags);
   if (!book) {
     const needing = needsLogin(plan);
@@ -81,7 +100,7 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
     writeExports({ plan, document: consumed.document, loginsConfirmed: false, flags });
     return consumed.code;
   }
-  const { code, loginOutcome, document } = await consume(
+  const { code, loginOutcome, document, attempted } = await consume(
     runScan({
       ...options,
       login: {
@@ -92,8 +111,8 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
         // Non-interactive: logins only with --yes (docs/SAFETY.md). The plan goes to stderr so --json stays clean.
         confirm: async (plan) => {
           if (flags.yes) return true;
-          process.stderr.write(formatPlan(plan));
-          process.stderr.write('Not logging in: add --yes to confirm, or --dry-run to only see the plan.\n');
+          writeErr(formatPlan(plan));
+          writeErr('Not logging in: add --yes to confirm, or --dry-run to only see the plan.\n');
           return false;
         },
         onSucceeded: (item, port) => {
@@ -104,9 +123,11 @@ export async function runWithLogin(options: ScanOptions, flags: ScanFlags): Prom
     flags,
     plan,
   );
-  if (flags.dryRun && !flags.json && !flags.ndjson) process.stderr.write('Dry run: no credential was sent.\n');
+  if (flags.dryRun && !flags.json && !flags.ndjson) writeErr('Dry run: no credential was sent.\n');
   writeExports({ plan, document, loginsConfirmed: loginOutcome === 'confirmed', flags });
   if (loginOutcome === 'declined') return ExitCode.confirmationRequired;
+  // A script must tell "all logged in" from "none": credentials and --yes, yet no attempt was made at all.
+  if (code === ExitCode.ok && flags.yes && !flags.dryRun && (loginOutcome === 'nothing-to-do' || (loginOutcome === 'confirmed' && attempted === 0))) return ExitCode.nothingLoggedIn;
   return code;
 }
 

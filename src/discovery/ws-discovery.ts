@@ -2,8 +2,13 @@
  * ONVIF WS-Discovery: a Probe by unicast to each target's UDP 3702 and by multicast to 239.255.255.250:3702 on
  * each chosen interface. Answers are decoded by the pure codec; an undecodable datagram becomes a warning, never a
  * failed scan (docs/ARCHITECTURE.md §4). Devices answer after a random delay of up to APP_MAX_DELAY = 500 ms (WS-Discovery
- * §3.1.3), so each probe is repeated once for targets that stayed silent (UDP is lossy).
+ * §3.1.3), so each probe is repeated once for targets that stayed silent (UDP is lossy). The multicast Probe is
+ * retransmitted within the wait as SOAP-over-UDP 1.1 Appendix I prescribes for multicast (MULTICAST_UDP_REPEAT = 4
+ * repeats, the first after a random UDP_MIN_DELAY–UDP_MAX_DELAY = 50–250 ms, each delay doubled up to
+ * UDP_UPPER_DELAY = 500 ms), with the same MessageID so devices can drop the duplicates; the answers to the repeats
+ * are deduplicated here (the same reply from the same address but for its MessageID counts once).
  */
+import { createHash } from 'node:crypto';
 import { parseDiscoveryMessage, buildProbe, parseScopes, classifyEndpoint, vendorFromScopes, macFromEndpointUuid } from '../protocols/ws-discovery/index.js';
 import type { ProbeMatch } from '../protocols/ws-discovery/index.js';
 import type { Evidence } from '../model/device.js';
@@ -15,17 +20,42 @@ import { WS_DISCOVERY_PORT, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP } f
 export { WS_DISCOVERY_PORT, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP };
 
 const SEND_BATCH = 128;
+/** SOAP-over-UDP 1.1 (OASIS 2009) Appendix I, default retransmission parameters for multicast. */
+export const MULTICAST_UDP_REPEAT = 4;
+export const UDP_MIN_DELAY = 50;
+export const UDP_MAX_DELAY = 250;
+export const UDP_UPPER_DELAY = 500;
+
+/** The delays before each multicast repeat (SOAP-over-UDP Appendix I): random start, doubled, capped. */
+export function multicastRepeatDelays(random: () => number = Math.random): number[] {
+  const delays: number[] = [];
+  let t = UDP_MIN_DELAY + Math.floor(random() * (UDP_MAX_DELAY - UDP_MIN_DELAY + 1));
+  for (let i = 0; i < MULTICAST_UDP_REPEAT; i++) {
+    delays.push(t);
+    t = Math.min(t * 2, UDP_UPPER_DELAY);
+  }
+  return delays;
+}
+
+const MESSAGE_ID = /<(?:[\w-]+:)?MessageID[^>]*>[^<]*<\/(?:[\w-]+:)?MessageID>/;
 
 export const wsDiscoveryChannel: DiscoveryChannelRunner = {
   name: 'ws-discovery',
   async run(context) {
     const sockets: UdpEndpoint[] = [];
+    let closed = false;
     const answered = new Set<string>();
     const messageId = context.newUuid();
     const probe = Buffer.from(buildProbe(messageId), 'utf8');
     // A flood from one host (hundreds of ProbeMatches per probe) is cut off; each datagram may carry 64 matches.
     const limits = limitSources(context, 'WS-Discovery');
+    const seen = new Set<string>();
     const handle = (message: UdpMessage): void => {
+      // A device answers each retransmitted Probe again: the same reply (but for its own MessageID) counts once.
+      const digest = createHash('sha1').update(message.data.toString('latin1').replace(MESSAGE_ID, '')).digest('hex');
+      const key = `${message.address}|${digest}`;
+      if (seen.has(key)) return;
+      if (seen.size < 65_536) seen.add(key);
       if (!limits.admit(message)) return;
       answered.add(message.address);
       // Runs inside the socket's 'message' event: a throw here would be an uncaught exception, ending the scan.
@@ -92,10 +122,22 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
         socket.onMessage(handle);
         socket.onError((error) => context.warn(null, `WS-Discovery socket error on ${iface.name}: ${error.message}`, 'socket-error'));
         const group = family === 'udp6' ? `${WS_DISCOVERY_IPV6_GROUP}%${iface.zone ?? iface.name}` : WS_DISCOVERY_IPV4_GROUP;
-        await socket.send(probe, WS_DISCOVERY_PORT, group).catch((error: Error) => context.warn(null, `WS-Discovery multicast on ${iface.name} failed: ${error.message}`, 'send-failed'));
+        const send = (): Promise<void> => socket.send(probe, WS_DISCOVERY_PORT, group).catch((error: Error) => context.warn(null, `WS-Discovery multicast on ${iface.name} failed: ${error.message}`, 'send-failed'));
+        await send();
+        void (async () => {
+          let elapsed = 0;
+          for (const wait of multicastRepeatDelays()) {
+            elapsed += wait;
+            if (elapsed >= context.waitMs) return;
+            await delay(wait, context.signal);
+            if (context.signal.aborted || closed) return;
+            await send();
+          }
+        })();
       }
       await delay(context.waitMs, context.signal);
     } finally {
+      closed = true;
       await Promise.all(sockets.map((s) => s.close()));
     }
   },

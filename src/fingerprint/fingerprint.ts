@@ -29,7 +29,8 @@ export interface FingerprintState {
 export async function fingerprintDevice(context: ProbeContext, record: DeviceRecord, address: string, state: FingerprintState): Promise<ProbeResult> {
   const merged: ProbeResult = { evidence: [], services: [], warnings: [] };
   const apply = (result: ProbeResult): void => {
-    for (const item of result.evidence) addEvidence(record.device, item);
+    // Stamped with the address that answered: the agreement rule weighs each address's own answers.
+    for (const item of result.evidence) addEvidence(record.device, { ...item, address });
     state.services.push(...result.services);
     merged.warnings.push(...result.warnings);
     if (result.clockOffsetMs !== undefined && result.clockOffsetMs !== null) {

@@ -89,14 +89,20 @@ export async function probeOnvif(context: ProbeContext, url: string): Promise<Pr
   const result = emptyProbeResult();
   let scheme: OfferedScheme = 'unknown';
   let challenges: OfferedChallenge[] = [];
-  const learnRefusal = (response: HttpResponse): void => {
+  const learnRefusal = (response: HttpResponse, operation: string): void => {
     if (response.statusCode === 401) {
       challenges = toOfferedChallenges(response.headers['www-authenticate'] ?? []);
       scheme = schemeFromChallenges(challenges);
+      // The realm and Server of this refusal are this address's own answer (the agreement rule weighs them).
+      for (const server of response.headers['server'] ?? []) result.evidence.push({ source: 'onvif', field: 'server', value: server });
+      for (const challenge of challenges) if (challenge.realm) result.evidence.push({ source: 'onvif', field: 'realm', value: challenge.realm });
       return;
     }
     const fault = safeFault(response.body);
-    if (fault && fault.subcodes.some((s) => /NotAuthorized/i.test(s))) scheme = 'ws-username-token';
+    if (fault && fault.subcodes.some((s) => /NotAuthorized/i.test(s))) {
+      scheme = 'ws-username-token';
+      result.evidence.push({ source: 'onvif', field: 'onvif-answer', value: `${operation} fault ter:NotAuthorized` });
+    }
   };
 
   try {
@@ -109,10 +115,12 @@ export async function probeOnvif(context: ProbeContext, url: string): Promise<Pr
       const time = parseSystemDateAndTime(response.body.toString('utf8'));
       result.clockOffsetMs = computeClockOffsetMs(time, sentAt, receivedAt);
       result.clockBasis = time.basis ?? null;
+      // A well-formed ONVIF answer from this address: what the agreement rule needs for a device of unknown vendor.
+      if (result.clockOffsetMs !== null) result.evidence.push({ source: 'onvif', field: 'onvif-answer', value: 'GetSystemDateAndTime' });
       if (result.clockOffsetMs === null) result.warnings.push({ message: 'device clock unreadable', code: 'clock-unreadable' });
     } else {
       // Vivotek and others want a login even for the time (docs/FIELD-NOTES.md §4): the refusal still tells the scheme.
-      learnRefusal(response);
+      learnRefusal(response, 'GetSystemDateAndTime');
       result.warnings.push({ message: `GetSystemDateAndTime refused anonymously (HTTP ${response.statusCode}); clock offset unknown`, code: 'clock-refused' });
     }
   } catch (error) {
@@ -151,8 +159,9 @@ export async function probeOnvif(context: ProbeContext, url: string): Promise<Pr
       if (info.firmwareVersion) result.evidence.push({ source: 'onvif', field: 'firmware', value: info.firmwareVersion });
       if (info.serialNumber) result.evidence.push({ source: 'onvif', field: 'serial', value: info.serialNumber });
       scheme = 'none';
+      result.evidence.push({ source: 'onvif', field: 'onvif-answer', value: 'GetDeviceInformation' });
     } else {
-      learnRefusal(response);
+      learnRefusal(response, 'GetDeviceInformation');
     }
   } catch (error) {
     result.warnings.push({ ...describeError(error), message: `GetDeviceInformation (anonymous) failed: ${describeError(error).message}` });

@@ -68,6 +68,8 @@ export async function probeHikvision(context: ProbeContext, baseUrl: string): Pr
       if (status.activated !== undefined && status.activated !== null) {
         result.activated = status.activated;
         result.evidence.push({ source: 'isapi', field: 'activated', value: String(status.activated) });
+        // Only Hikvision's own API answers /SDK/activateStatus with this document: the address names its vendor.
+        result.evidence.push({ source: 'isapi', field: 'vendor', value: 'Hikvision' });
       }
     }
   } catch (error) {
@@ -82,6 +84,8 @@ export async function probeHikvision(context: ProbeContext, baseUrl: string): Pr
       const challenges = toOfferedChallenges(response.headers['www-authenticate'] ?? []);
       result.services.push({ kind: 'hikvision-isapi', url: userCheckUrl, method: 'GET', scheme: schemeFromChallenges(challenges), challenges });
       const check = safe(() => parseUserCheck(response.body.toString('utf8')));
+      // A userCheck document in the 401 body is Hikvision's ISAPI speaking (a generic Digest server sends none).
+      if (check && Object.keys(check).length > 0) result.evidence.push({ source: 'isapi', field: 'vendor', value: 'Hikvision' });
       if (check?.lockStatus) {
         const locked = isLockedStatus(check.lockStatus);
         result.lock = { state: locked ? 'locked' : 'unlocked', remainingAttempts: check.retryLoginTime ?? null, unlockInSeconds: locked ? (check.unlockTimeSeconds ?? null) : null };

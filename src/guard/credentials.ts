@@ -2,7 +2,7 @@
  * Credential sources (docs/SAFETY.md): --user with --password-env or --password-stdin, or a per-device CSV
  * (`match,username,password`, match = IP, MAC or serial) that must not be group- or world-readable.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { normaliseMac, type Device } from '../model/device.js';
 import { UsageError } from '../model/errors.js';
@@ -106,49 +106,51 @@ export interface LoadCredentialsOptions {
   allowUncheckedAcl?: boolean;
 }
 
-/** Refuse a credentials file others can read: POSIX mode bits, or on Windows its access list (docs/SAFETY.md S7). */
-function checkCredentialsFileAccess(path: string, platform: Platform, allowUncheckedAcl: boolean): void {
-  if (isWindows(platform)) {
-    const check = checkOwnerOnly(platform, path);
-    if (check.kind === 'readable') {
-      throw new UsageError(`credentials file ${path} can be read by ${check.readers.join(', ')}; make it owner-only with: ${check.fix}`, 'E_CREDENTIALS_ACL');
-    }
-    if (check.kind === 'unknown' && !allowUncheckedAcl) {
-      throw new UsageError(`cannot tell who may read credentials file ${path}: ${check.reason}. Refusing it; if you are sure only you can read it, add --credentials-acl-unchecked`, 'E_CREDENTIALS_ACL_UNKNOWN');
-    }
-    return;
-  }
-  let mode: number;
-  try {
-    mode = statSync(path).mode;
-  } catch (error) {
-    throw new UsageError(`cannot read credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_CREDENTIALS');
-  }
-  if ((mode & 0o044) !== 0) {
-    throw new UsageError(`credentials file ${path} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${quoteForShell(path)}`, 'E_CREDENTIALS_MODE');
-  }
-}
-
 /** A path pasted into a POSIX shell: single-quoted when it has anything but safe characters. */
 const quoteForShell = (path: string): string => (/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);
 
-/** Read the credentials file, refusing it when anyone but its owner can read it (CONTRACT S7). */
+/** On Windows the file's access list decides (there are no POSIX modes): refuse when others can read it. */
+function checkWindowsAccess(path: string, platform: Platform, allowUncheckedAcl: boolean): void {
+  const check = checkOwnerOnly(platform, path);
+  if (check.kind === 'readable') {
+    throw new UsageError(`credentials file ${path} can be read by ${check.readers.join(', ')}; make it owner-only with: ${check.fix}`, 'E_CREDENTIALS_ACL');
+  }
+  if (check.kind === 'unknown' && !allowUncheckedAcl) {
+    throw new UsageError(`cannot tell who may read credentials file ${path}: ${check.reason}. Refusing it; if you are sure only you can read it, add --credentials-acl-unchecked`, 'E_CREDENTIALS_ACL_UNKNOWN');
+  }
+}
+
+/**
+ * Read the credentials file, refusing it when anyone but its owner can read it (docs/SAFETY.md S7): POSIX mode bits,
+ * or on Windows its access list. Opened non-blocking and checked on the open descriptor: a FIFO (or a device) would
+ * hang the run on read, and a check by name could be raced by a swap between the check and the read.
+ */
 export function loadCredentialsFile(path: string, options: LoadCredentialsOptions = {}): CredentialEntry[] {
   const platform = options.platform ?? currentPlatform();
+  let fd: number;
   try {
-    if (!statSync(path).isFile()) throw new UsageError(`credentials file ${path} is not a regular file`, 'E_CREDENTIALS');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_CREDENTIALS');
-  }
-  checkCredentialsFileAccess(path, platform, options.allowUncheckedAcl === true);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     throw new UsageError(`cannot read credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_CREDENTIALS');
   }
-  return parseCredentialsCsv(text, path);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UsageError(`credentials file ${path} is not a regular file (a FIFO, device or directory is refused)`, 'E_CREDENTIALS_TYPE');
+    if (isWindows(platform)) {
+      checkWindowsAccess(path, platform, options.allowUncheckedAcl === true);
+    } else if ((stat.mode & 0o044) !== 0) {
+      throw new UsageError(`credentials file ${path} is readable by group or others (mode ${(stat.mode & 0o777).toString(8)}); run: chmod 600 ${quoteForShell(path)}`, 'E_CREDENTIALS_MODE');
+    }
+    let text: string;
+    try {
+      text = readFileSync(fd, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_CREDENTIALS');
+    }
+    return parseCredentialsCsv(text, path);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function passwordFromEnv(variable: string, env: NodeJS.ProcessEnv = process.env): Secret {

@@ -6,6 +6,7 @@ import type { Device, LoginMethod } from '../model/device.js';
 import type { ServiceAccess } from '../fingerprint/types.js';
 import { blockingAttempt, type LedgerRead } from './ledger.js';
 import { credentialsFor, type CredentialBook, type CredentialSet } from './credentials.js';
+import { agreementAt, describeAgreement, type Agreement } from './agreement.js';
 
 export interface PlanInput {
   key: number;
@@ -28,6 +29,8 @@ export interface LoginPlanItem {
   certificateSha256: string | null;
   /** Every identity of the device, for the ledger (S5: recognised after an address change). */
   keys: string[];
+  /** The agreement of the knocked address's own TCP answers with the device (null when nothing was checked). */
+  identity?: Agreement | null;
 }
 
 /** Identity keys of a device, the id first. */
@@ -64,6 +67,7 @@ export function planLogin(input: PlanInput, book: CredentialBook, ledger: Ledger
     clockOffsetMs: input.clockOffsetMs,
     certificateSha256: input.certificateSha256,
     keys,
+    identity: null,
   };
   const skip = (reason: string): LoginPlanItem => ({ ...base, reason });
 
@@ -81,19 +85,33 @@ export function planLogin(input: PlanInput, book: CredentialBook, ledger: Ledger
     return skip(`the device reports it is locked${device.lockout.unlockInSeconds ? ` for another ${device.lockout.unlockInSeconds} s` : ''}; try again after it unlocks`);
   }
 
+  if (device.kind === 'not-a-camera') return skip('not a camera: its own answers describe another kind of device (see `kind` and the evidence)');
+
   // S3: only services on an address the device itself answered from.
-  const usable = input.services
-    .filter((s) => {
-      const host = hostOf(s.url);
-      return host !== null && device.addresses.includes(host);
-    })
+  const responders = input.services.filter((s) => {
+    const host = hostOf(s.url);
+    return host !== null && device.addresses.includes(host);
+  });
+  // The agreement rule: only addresses whose own TCP answers identify this device (UDP alone can be forged).
+  const agreements = new Map<string, Agreement>();
+  for (const service of responders) {
+    const host = hostOf(service.url)!;
+    if (!agreements.has(host)) agreements.set(host, agreementAt(device, host));
+  }
+  const usable = responders
+    .filter((s) => agreements.get(hostOf(s.url)!)?.confirmed === true)
     // Within a kind, HTTPS first: the same login over TLS is pinned to the certificate seen anonymously.
     .sort((a, b) => SERVICE_PREFERENCE[a.kind] - SERVICE_PREFERENCE[b.kind] || Number(b.url.startsWith('https:')) - Number(a.url.startsWith('https:')));
+  if (responders.length > 0 && usable.length === 0) {
+    const first = [...agreements.values()][0]!;
+    return { ...skip([...agreements.values()].map((a) => a.reason).join('; ')), identity: first };
+  }
   if (usable.length === 0) return skip('no usable address: no login service was found on an address the device answered from');
 
   const reasons: string[] = [];
   for (const service of usable) {
     const https = service.url.startsWith('https:');
+    base.identity = agreements.get(hostOf(service.url)!) ?? null;
     if (service.scheme === 'http-digest') {
       return { ...base, action: 'attempt', method: 'http-digest', service, address: hostOf(service.url), certificateSha256: https ? input.certificateSha256 : null };
     }
@@ -118,6 +136,8 @@ export function planLogin(input: PlanInput, book: CredentialBook, ledger: Ledger
   }
   return skip(reasons.join('; '));
 }
+
+export { describeAgreement };
 
 export function planLogins(inputs: Array<{ input: PlanInput; keys: string[] }>, book: CredentialBook, ledger: LedgerRead): LoginPlanItem[] {
   return inputs.map(({ input, keys }) => planLogin(input, book, ledger, keys));

@@ -21,6 +21,11 @@ export interface Evidence {
   value: string;
   /** True when read with the one successful credential set (verified), rather than anonymously. */
   verified?: boolean;
+  /**
+   * The address that gave this answer (extension). The agreement rule (guard/agreement.ts) needs it: credentials go
+   * to an address only when that address's own TCP answers identify the device.
+   */
+  address?: string;
 }
 
 export interface OnvifInfo {
@@ -124,6 +129,11 @@ export interface DeviceExport {
   milestoneDriver: { number: number; name: string; rule: MilestoneDriverRule } | null;
 }
 
+/**
+ * What the device is, from all its evidence (extension, JSON `kind`): a knock is never planned on `not-a-camera`.
+ */
+export type DeviceKind = 'camera' | 'recorder' | 'not-a-camera' | 'unknown';
+
 export interface Device {
   id: string;
   addresses: string[];
@@ -141,6 +151,7 @@ export interface Device {
   access?: DeviceAccess;
   streams?: StreamInfo[];
   export?: DeviceExport;
+  kind?: DeviceKind;
 }
 
 /** Normalise a MAC in any common spelling (dash, colon, dotted, bare hex) to lowercase colon form, or null. */

@@ -6,6 +6,8 @@ export const ExitCode = {
   usage: 2,
   loginFailed: 3,
   confirmationRequired: 4,
+  /** Credentials and --yes were given but no device was logged in: every one was skipped (issue 16). */
+  nothingLoggedIn: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -53,6 +53,11 @@ export interface PlannedLogin {
   url: string | null;
   username: string | null;
   reason: string | null;
+  /**
+   * The agreement rule's evidence for the knocked address (extension): e.g. `{ address: "198.18.0.5", confirmed:
+   * true, by: ["HTTP realm", "ONVIF serial"], text: "identity confirmed at 198.18.0.5 by HTTP realm + ONVIF serial" }`.
+   */
+  identity?: { address: string; confirmed: boolean; by: string[]; text: string } | null;
 }
 
 /** The login plan (extension): emitted before any credential leaves; --dry-run stops after it. */

@@ -26,8 +26,10 @@ export interface DeviceRecord {
   ports: Record<string, number>;
 }
 
-/** Add one piece of evidence unless the same source already said the same thing. */
+/** Add one piece of evidence unless the same source already said the same thing from the same address. */
 export function addEvidence(device: Device, item: Evidence): void {
-  const exists = device.evidence.some((e) => e.source === item.source && e.field === item.field && e.value === item.value && !!e.verified === !!item.verified);
+  const exists = device.evidence.some(
+    (e) => e.source === item.source && e.field === item.field && e.value === item.value && !!e.verified === !!item.verified && e.address === item.address,
+  );
   if (!exists) device.evidence.push(item);
 }

@@ -13,6 +13,7 @@ export function formatDeviceTable(devices: Device[], width = 200): string {
     d.addresses.join(' '),
     cell(d.vendor),
     cell(d.model),
+    d.kind ?? 'unknown',
     cell(d.firmware),
     cell(d.mac),
     d.discoveredBy.join(','),
@@ -21,7 +22,7 @@ export function formatDeviceTable(devices: Device[], width = 200): string {
     d.lockout.state,
     d.login.status + (d.login.reason ? ` (${d.login.reason})` : ''),
   ]);
-  const header = ['ADDRESS', 'VENDOR', 'MODEL', 'FIRMWARE', 'MAC', 'FOUND BY', 'CLOCK', 'LOCKOUT', 'STATE', 'LOGIN'];
+  const header = ['ADDRESS', 'VENDOR', 'MODEL', 'KIND', 'FIRMWARE', 'MAC', 'FOUND BY', 'CLOCK', 'LOCKOUT', 'STATE', 'LOGIN'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd().slice(0, width);
   return [line(header), ...rows.map(line)].join('\n') + '\n';
@@ -45,7 +46,7 @@ export function formatPlan(plan: PlannedLogin[]): string {
   for (const item of plan) {
     lines.push(
       item.action === 'attempt'
-        ? `  knock once  ${item.id}  ${item.method ?? ''}  ${item.url ?? ''}  as ${item.username ?? ''}${item.reason ? `  (${item.reason})` : ''}`
+        ? `  knock once  ${item.id}  ${item.method ?? ''}  ${item.url ?? ''}  as ${item.username ?? ''}${item.identity?.confirmed ? `  (${item.identity.text})` : ''}${item.reason ? `  (${item.reason})` : ''}`
         : `  skip        ${item.id}  ${item.reason ?? ''}`,
     );
   }

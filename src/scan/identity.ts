@@ -6,6 +6,7 @@ import type { DeviceRecord } from '../model/record.js';
 import { resolveIdentity } from '../fingerprint/matchers/index.js';
 import { deviceAccess, type FingerprintState } from '../fingerprint/fingerprint.js';
 import { lookupLockout, toLockoutInfo } from '../guard/lockout/lookup.js';
+import { classifyKind } from '../fingerprint/kind.js';
 
 /** Recompute vendor/model/firmware/serial/MAC/activation and the lockout view from the evidence. */
 export function refreshIdentity(record: DeviceRecord, state: FingerprintState | undefined): void {
@@ -19,7 +20,9 @@ export function refreshIdentity(record: DeviceRecord, state: FingerprintState | 
   device.activated = state?.activated ?? identity.activated ?? null;
   if (device.onvif && state && state.clockOffsetMs !== null) device.onvif.clockOffsetMs = state.clockOffsetMs;
   if (state) device.access = deviceAccess(state);
-  const match = lookupLockout({ vendor: device.vendor, model: device.model, firmware: device.firmware });
+  device.kind = classifyKind(device);
+  // A media server or a router has no camera lockout policy, whatever vendor name it gives.
+  const match = lookupLockout(device.kind === 'not-a-camera' ? { vendor: null, model: null, firmware: null } : { vendor: device.vendor, model: device.model, firmware: device.firmware });
   const live = state?.lock ?? undefined;
   const previous = device.lockout;
   device.lockout = toLockoutInfo(match, {

@@ -8,7 +8,7 @@ import type { LoginOutcome, PlannedLogin } from '../model/events.js';
 import type { AttemptStatus } from '../model/device.js';
 import { addEvidence } from './registry.js';
 import { refreshIdentity } from './identity.js';
-import { identityKeys, planLogins, type LoginPlanItem } from '../guard/planner.js';
+import { describeAgreement, identityKeys, planLogins, type LoginPlanItem } from '../guard/planner.js';
 import { Ledger, blockingAttempt, keyMatches } from '../guard/ledger.js';
 import type { CredentialBook } from '../guard/credentials.js';
 import { attemptLogin, type AttemptResult } from '../auth/attempt.js';
@@ -47,6 +47,7 @@ export function toPlannedLogin(item: LoginPlanItem): PlannedLogin {
     url: item.service?.url ?? null,
     username: item.credentials?.username ?? null,
     reason: item.reason,
+    identity: item.identity ? { address: item.identity.address, confirmed: item.identity.confirmed, by: item.identity.by, text: describeAgreement(item.identity) } : null,
   };
 }
 
@@ -64,7 +65,7 @@ export function createLoginPhase(options: LoginPhaseOptions): { run(context: Sca
         const state = context.fingerprints.get(record.key);
         return {
           input: { key: record.key, device: record.device, services: state?.services ?? [], clockOffsetMs: state?.clockOffsetMs ?? null, certificateSha256: state?.certificateSha256 ?? null },
-          keys: identityKeys(record.device, record.endpoints),
+          keys: identityKeys(record.device, context.registry.ownEndpoints(record)),
         };
       });
       const items = planLogins(inputs, options.book, read);

@@ -8,6 +8,7 @@ import { addEvidence, type DeviceRecord, type Observation } from '../model/recor
 
 export { addEvidence, type DeviceRecord, type Observation };
 import { unknownLockout } from '../guard/lockout/lookup.js';
+import { isFixedSerial, isFixedUuid } from '../model/fixed-identities.js';
 
 
 
@@ -18,6 +19,8 @@ export interface ObserveResult {
   /** Records folded into this one (they proved to be the same device). */
   foldedKeys: number[];
   foldedIds: string[];
+  /** Other records whose id changed because of this observation (a uuid they shared stopped being an id). */
+  rekeyed?: Array<{ record: DeviceRecord; previousId: string }>;
 }
 
 /** Two identities contradict when both name a MAC, or both a serial, and they differ. */
@@ -27,16 +30,27 @@ function compatible(device: Device, mac: string | null, serial: string | null): 
   return true;
 }
 
-/** Serials redacted by the device or its firmware ("**************", all zeros) identify nothing. */
+/** Serials redacted by the device or its firmware ("**************", all zeros), or shipped by many boxes, identify nothing. */
 function usableSerial(raw: string | null | undefined): string | null {
   const value = raw?.trim();
   if (!value || !/[1-9a-z]/i.test(value)) return null;
+  if (isFixedSerial(value)) return null;
+  // A serial becomes the device id and ledger key: printable ASCII only (a control byte is no serial).
+  if (!/^[\x21-\x7e]{1,64}$/.test(value)) return null;
   return value;
 }
+
+const family = (address: string): 4 | 6 => (address.includes(':') ? 6 : 4);
 
 export class DeviceRegistry {
   private readonly records: DeviceRecord[] = [];
   private nextKey = 1;
+  /** Pairs of record keys proved to be different devices (split apart): never folded again. */
+  private readonly apart = new Set<string>();
+
+  private isApart(a: number, b: number): boolean {
+    return this.apart.has(`${Math.min(a, b)}:${Math.max(a, b)}`);
+  }
 
   all(): DeviceRecord[] {
     return this.records;
@@ -51,12 +65,22 @@ export class DeviceRegistry {
     const mac = normaliseMac(observation.mac);
     const serial = usableSerial(observation.serial);
     const endpoint = normaliseEndpoint(observation.endpoint);
-    let matches = this.records.filter(
-      (r) =>
-        (mac !== null && r.device.mac === mac) ||
-        (serial !== null && r.device.serial === serial) ||
-        (endpoint !== null && r.endpoints.has(endpoint)),
-    );
+    const byKey = (r: DeviceRecord): boolean => (mac !== null && r.device.mac === mac) || (serial !== null && r.device.serial === serial);
+    const candidates = this.records.filter((r) => {
+      const key = byKey(r);
+      const byEndpoint = endpoint !== null && r.endpoints.has(endpoint);
+      if (!key && !byEndpoint) return false;
+      // A shared key never outweighs a contradiction: a different MAC or serial is a different device.
+      if (!compatible(r.device, mac, serial)) return false;
+      // An endpoint uuid alone (cheap cameras ship fixed ones; a replayed capture repeats one) joins an IPv4 and an
+      // IPv6 address of one dual-stack device, never two addresses of one family (issue 16).
+      if (byEndpoint && !key && !r.device.addresses.includes(observation.address) && r.device.addresses.some((a) => family(a) === family(observation.address))) return false;
+      return true;
+    });
+    // A MAC or serial, or the uuid of a record already answering from this very address, proves records are one
+    // device (fold them); a uuid seen from another address joins one record and folds none.
+    const keyed = candidates.filter((r) => byKey(r) || r.device.addresses.includes(observation.address));
+    let matches = keyed.length > 0 ? keyed : candidates.slice(0, 1);
     // Within one scan, answers from one address come from one host: join the record that owns the address unless
     // the identities contradict (a different MAC or serial means a second device, e.g. behind a NAT or a proxy).
     if (matches.length === 0) {
@@ -91,20 +115,31 @@ export class DeviceRegistry {
     const previousId = record.device.id || null;
     // An observation that ties two records together (one knew the MAC, the other the serial) proves they are
     // one device: fold them, or the device would be knocked twice.
-    const folded = matches.slice(1).map((other) => this.fold(record!, other));
+    const folded = matches.slice(1).filter((other) => !this.isApart(record!.key, other.key)).map((other) => this.fold(record!, other));
     const device = record.device;
     if (!device.addresses.includes(observation.address)) device.addresses.push(observation.address);
     if (!device.discoveredBy.includes(observation.channel)) device.discoveredBy.push(observation.channel);
     if (mac && !device.mac) device.mac = mac;
     if (serial && !device.serial) device.serial = serial;
     if (endpoint) record.endpoints.add(endpoint);
-    for (const item of observation.evidence ?? []) addEvidence(device, item);
-    if (mac) addEvidence(device, { source: observation.channel, field: 'mac', value: mac });
-    if (serial) addEvidence(device, { source: observation.channel, field: 'serial', value: serial });
+    const at = observation.address;
+    for (const item of observation.evidence ?? []) addEvidence(device, { ...item, address: item.address ?? at });
+    if (mac) addEvidence(device, { source: observation.channel, field: 'mac', value: mac, address: at });
+    if (serial) addEvidence(device, { source: observation.channel, field: 'serial', value: serial, address: at });
     if (observation.onvif) device.onvif = mergeOnvif(device.onvif, observation.onvif);
     Object.assign(record.ports, observation.ports ?? {});
     this.updateId(record);
-    return { record, previousId: previousId !== device.id ? previousId : null, created, foldedKeys: folded.map((f) => f.key), foldedIds: folded.map((f) => f.id) };
+    // A uuid now held by two records is nobody's id (one failed login must not block the other via the ledger).
+    const rekeyed: Array<{ record: DeviceRecord; previousId: string }> = [];
+    if (endpoint) {
+      for (const other of this.records) {
+        if (other === record || !other.endpoints.has(endpoint)) continue;
+        const before = other.device.id;
+        this.updateId(other);
+        if (other.device.id !== before) rekeyed.push({ record: other, previousId: before });
+      }
+    }
+    return { record, previousId: previousId !== device.id ? previousId : null, created, foldedKeys: folded.map((f) => f.key), foldedIds: folded.map((f) => f.id), rekeyed };
   }
 
   /**
@@ -119,16 +154,71 @@ export class DeviceRegistry {
     if (mac && !record.device.mac) record.device.mac = mac;
     if (serial && !record.device.serial) record.device.serial = serial;
     const others = this.records.filter(
-      (r) => r !== record && ((mac !== null && r.device.mac === mac) || (serial !== null && r.device.serial === serial)),
+      (r) =>
+        r !== record &&
+        !this.isApart(r.key, record.key) &&
+        ((mac !== null && r.device.mac === mac) || (serial !== null && r.device.serial === serial)) &&
+        compatible(r.device, mac, serial),
     );
     const folded = others.map((other) => this.fold(record, other));
     this.updateId(record);
     return { record, previousId: previousId !== record.device.id ? previousId : null, created: false, foldedKeys: folded.map((f) => f.key), foldedIds: folded.map((f) => f.id) };
   }
 
+  /**
+   * `address` answered with this record's identity (a shared uuid, a replayed MAC or serial) but its own TCP
+   * answers disagree: give it a record of its own, identified only by what it says over TCP. Its discovery claims of
+   * MAC and serial are kept as `claimed-mac` / `claimed-serial` evidence (shown, never an identity), so the impostor
+   * never takes the real device's id or ledger entry. Returns the new record; both are marked apart.
+   */
+  split(record: DeviceRecord, address: string): DeviceRecord {
+    const device = record.device;
+    const moved = device.evidence.filter((e) => e.address === address);
+    device.evidence = device.evidence.filter((e) => e.address !== address);
+    device.addresses = device.addresses.filter((a) => a !== address);
+    const channels = new Set(moved.map((e) => e.source));
+    const fresh: DeviceRecord = {
+      key: this.nextKey++,
+      endpoints: new Set(),
+      ports: { ...record.ports },
+      device: {
+        id: '',
+        addresses: [address],
+        mac: null,
+        serial: null,
+        vendor: null,
+        model: null,
+        firmware: null,
+        activated: null,
+        discoveredBy: device.discoveredBy.filter((c) => channels.has(c)),
+        evidence: moved.map((e) => (!TCP.has(e.source) && (e.field === 'mac' || e.field === 'serial') ? { ...e, field: `claimed-${e.field}` } : e)),
+        onvif: device.onvif ? { xaddrs: [...device.onvif.xaddrs], scopes: [...device.onvif.scopes], clockOffsetMs: null } : null,
+        lockout: unknownLockout(),
+        login: { status: 'not-requested', method: null, at: null, reason: null },
+      },
+    };
+    if (fresh.device.discoveredBy.length === 0) fresh.device.discoveredBy = [...device.discoveredBy];
+    // The record keeps only identity its remaining evidence still states.
+    const still = (field: 'mac' | 'serial', value: string | null): boolean =>
+      value !== null && device.evidence.some((e) => (e.field === field || (field === 'mac' && e.field === 'serial')) && (field === 'mac' ? normaliseMac(e.value) === value : e.value.trim() === value));
+    if (!still('mac', device.mac)) device.mac = null;
+    if (!still('serial', device.serial)) device.serial = null;
+    this.records.push(fresh);
+    this.apart.add(`${Math.min(record.key, fresh.key)}:${Math.max(record.key, fresh.key)}`);
+    this.updateId(record);
+    this.updateId(fresh);
+    return fresh;
+  }
+
+  /** The record's endpoint uuids that no other record also holds (a shared one is nobody's identity). */
+  ownEndpoints(record: DeviceRecord): string[] {
+    return [...record.endpoints].filter((e) => !this.records.some((r) => r !== record && r.endpoints.has(e)));
+  }
+
   private updateId(record: DeviceRecord): void {
     const device = record.device;
-    device.id = deviceIdOf({ mac: device.mac, serial: device.serial, uuid: firstUuid(record.endpoints), address: device.addresses[0] ?? null });
+    const own = this.ownEndpoints(record);
+    device.id = deviceIdOf({ mac: device.mac, serial: device.serial, uuid: own[0] ?? null, address: device.addresses[0] ?? null });
   }
 
   private fold(into: DeviceRecord, other: DeviceRecord): { key: number; id: string } {
@@ -158,10 +248,12 @@ function mergeOnvif(current: OnvifInfo | null, next: { xaddrs: string[]; scopes:
 function normaliseEndpoint(endpoint: string | null | undefined): string | null {
   const value = endpoint?.trim().toLowerCase();
   if (!value) return null;
-  return value.replace(/^urn:uuid:/, '').replace(/^uuid:/, '');
+  const uuid = value.replace(/^urn:uuid:/, '').replace(/^uuid:/, '');
+  if (!/^[\x21-\x7e]{1,128}$/.test(uuid)) return null;
+  // A uuid many boxes ship (FIXED_IDENTITIES) identifies none of them.
+  return isFixedUuid(uuid) ? null : uuid;
 }
 
-function firstUuid(endpoints: Set<string>): string | null {
-  for (const e of endpoints) return e;
-  return null;
-}
+/** Answers over TCP (kept as identity when a record is split); discovery datagrams are only claims. */
+const TCP = new Set(['http', 'onvif', 'isapi', 'axis', 'rtsp', 'probe']);
+

@@ -16,6 +16,7 @@ import { ssdpChannel } from '../discovery/ssdp.js';
 import { mdnsChannel } from '../discovery/mdns.js';
 import { fingerprintDevice, type FingerprintState } from '../fingerprint/fingerprint.js';
 import { refreshIdentity } from './identity.js';
+import { addressesToSplit } from './split.js';
 import { createLoginPhase, type ConfirmationOutcome, type LoginPhaseOptions } from './login-phase.js';
 import { isAttempted } from '../model/device.js';
 
@@ -104,7 +105,12 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     },
   };
 
+  // The same warning for the same address once (wsdd repeats its Bye: four identical lines for one host).
+  const warned = new Set<string>();
   const warn = (address: string | null, message: string, code?: string): void => {
+    const key = `${address ?? ''}\u0000${code ?? ''}\u0000${message}`;
+    if (warned.has(key)) return;
+    warned.add(key);
     queue.push({ type: 'warning', at: iso(), address, message, ...(code ? { code } : {}) });
   };
 
@@ -181,7 +187,8 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   let lastAnswerAt = now();
   const found = (observation: Observation): void => {
     lastAnswerAt = now();
-    const { record, previousId, foldedIds, foldedKeys } = registry.observe(observation);
+    const { record, previousId, foldedIds, foldedKeys, rekeyed } = registry.observe(observation);
+    for (const other of rekeyed ?? []) context.emitDevice(other.record, other.previousId);
     mergeFingerprints(record.key, foldedKeys);
     refreshIdentity(record, fingerprints.get(record.key));
     context.emitDevice(record, previousId, foldedIds);
@@ -222,6 +229,25 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       detail: discoveryController.signal.aborted ? `settled: no new answer for ${settle} ms after ${now() - discoveryStarted} ms` : `listened ${options.waitMs} ms`,
     });
     queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'started' });
+    while (pending.size > 0) await Promise.all([...pending]);
+    // Addresses joined on a shared uuid/MAC/serial whose own answers disagree are different hosts: split them off
+    // and fingerprint both sides afresh (each side's clock, services and lock state are its own).
+    for (const record of [...registry.all()]) {
+      const split = addressesToSplit(record);
+      if (split.length === 0) continue;
+      const claimed = record.device.id;
+      fingerprints.delete(record.key);
+      for (const address of split) {
+        const fresh = registry.split(record, address);
+        warn(address, `answered with the identity of ${claimed} but its own HTTP/ONVIF/RTSP answers disagree: listed as a separate device`, 'identity-disagrees');
+        refreshIdentity(fresh, undefined);
+        context.emitDevice(fresh);
+        scheduleFingerprint(fresh, address);
+      }
+      refreshIdentity(record, undefined);
+      context.emitDevice(record, record.device.id !== claimed ? claimed : null);
+      for (const address of record.device.addresses) scheduleFingerprint(record, address);
+    }
     while (pending.size > 0) await Promise.all([...pending]);
     queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'finished' });
     if (options.afterFingerprint) await options.afterFingerprint(context);

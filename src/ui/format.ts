@@ -44,7 +44,7 @@ export function loginLabel(device: Device, remaining: number | null | undefined)
 }
 
 export interface Column {
-  key: 'select' | 'address' | 'vendor' | 'model' | 'firmware' | 'mac' | 'found' | 'lockout' | 'state' | 'login';
+  key: 'select' | 'address' | 'vendor' | 'model' | 'kind' | 'firmware' | 'mac' | 'found' | 'lockout' | 'state' | 'login';
   title: string;
   width: number;
   /** Lower drops first when the terminal is narrow. */
@@ -60,6 +60,7 @@ const ALL_COLUMNS: ColumnSpec[] = [
   { key: 'address', title: 'ADDRESS', width: 15, min: 15, priority: 95 },
   { key: 'vendor', title: 'VENDOR', width: 10, min: 9, priority: 70 },
   { key: 'model', title: 'MODEL', width: 20, min: 14, priority: 90 },
+  { key: 'kind', title: 'KIND', width: 12, min: 8, priority: 25 },
   { key: 'firmware', title: 'FIRMWARE', width: 20, min: 10, priority: 40 },
   { key: 'mac', title: 'MAC', width: 17, min: 17, priority: 30 },
   { key: 'found', title: 'FOUND BY', width: 16, min: 8, priority: 20 },
@@ -95,6 +96,7 @@ export function cellText(device: Device, key: Column['key'], remaining: number |
     case 'address': return device.addresses.join(' ');
     case 'vendor': return device.vendor ?? '-';
     case 'model': return device.model ?? '-';
+    case 'kind': return device.kind ?? 'unknown';
     case 'firmware': return device.firmware ?? '-';
     case 'mac': return device.mac ?? '-';
     case 'found': return device.discoveredBy.join(',');

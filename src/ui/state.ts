@@ -3,6 +3,7 @@
  * Components only render this; the scan runs in the core.
  */
 import type { Device } from '../model/device.js';
+import { terminalSafe, terminalSafeDeep } from '../util/terminal-safe.js';
 import type { PlannedLogin, ScanEvent, ScanPhase } from '../model/events.js';
 import { compareDevices } from '../output/order.js';
 
@@ -82,7 +83,8 @@ function reduceEvent(state: UiState, event: ScanEvent, nowMs: number): UiState {
 export function reduce(state: UiState, action: UiAction): UiState {
   switch (action.type) {
     case 'event':
-      return reduceEvent(state, action.event, action.nowMs);
+      // The UI's one entry for device-supplied text: every string is made terminal-safe here, once.
+      return reduceEvent(state, terminalSafeDeep(action.event), action.nowMs);
     case 'move': {
       const max = Math.max(0, state.devices.length - 1);
       return { ...state, cursor: Math.min(max, Math.max(0, state.cursor + action.delta)) };
@@ -103,9 +105,9 @@ export function reduce(state: UiState, action: UiAction): UiState {
     case 'close':
       return { ...state, screen: 'scan' };
     case 'message':
-      return { ...state, message: action.text };
+      return { ...state, message: action.text === null ? null : terminalSafe(action.text) };
     case 'plan':
-      return { ...state, plan: action.plan };
+      return { ...state, plan: action.plan === null ? null : terminalSafeDeep(action.plan) };
     case 'rescan':
       return { ...initialState(), selected: state.selected, startedAtMs: action.nowMs };
   }

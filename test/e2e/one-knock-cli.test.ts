@@ -56,7 +56,8 @@ describe('oneknock CLI: ledger and secrets', () => {
     expect(result.signal).toBe('SIGKILL');
 
     const again = await runCli(args, { env: { OK_PW: PASSWORD }, timeoutMs: 20_000 });
-    expect(again.code).toBe(0);
+    // Credentials and --yes, and the only device skipped: nothing was logged in, exit 5 (issue 16).
+    expect(again.code).toBe(5);
     const document = expectValidDocument<{ devices: Array<{ addresses: string[]; id: string; login: { status: string; reason: string } }> }>(again.stdout);
     const device = document.devices.find((d) => d.addresses.includes(slow.address))!;
     expect(device.login.status).toBe('skipped');

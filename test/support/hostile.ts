@@ -18,6 +18,7 @@
  *   slowloris        a status line, then header bytes one at a time, never ending the head
  *   reset            half a response, then a TCP reset
  *   redirect         anonymous requests get a Digest challenge (GET / a 302); credentialed ones a 302 to the collector
+ *                    (it and absurd-digest answer an anonymous GetSystemDateAndTime, so they pass the agreement rule)
  *   absurd-digest    401 challenges with a 10 KB nonce, 1000 parameters, and an unknown algorithm
  *
  * Every responder counts what it received, so tests can prove what the scanner did (e.g. that the redirect host

@@ -11,11 +11,12 @@ import { matchRealm } from './realm.js';
 import { matchServerHeader } from './server-header.js';
 import { MAX_HINT_TEXT, type HintConfidence } from './types.js';
 import { findKnownVendor, normaliseVendor } from '../../model/vendor.js';
+import { isFixedSerial } from '../../model/fixed-identities.js';
 
 export type IdentityField = 'vendor' | 'model' | 'firmware' | 'serial' | 'mac' | 'activated';
 
 /** How a value was obtained: stated by the device in that field, or inferred from another string. */
-export type IdentityVia = 'stated' | 'realm' | 'server' | 'model' | 'name' | 'axis-serial';
+export type IdentityVia = 'stated' | 'realm' | 'server' | 'model' | 'name' | 'axis-serial' | 'service';
 
 export interface IdentityBasis {
   source: EvidenceSource;
@@ -97,6 +98,8 @@ function cleanSerial(raw: string): string | null {
   if (serial === '' || serial.length > 64 || !/^[\x21-\x7e]+$/.test(serial)) return null;
   // Redacted ("**************") and blank-filled ("000000000000") serials identify nothing.
   if (/^[*0]+$/.test(serial)) return null;
+  // A serial many boxes ship (FIXED_IDENTITIES, with sources) identifies none of them.
+  if (isFixedSerial(serial)) return null;
   return serial;
 }
 
@@ -188,6 +191,13 @@ function collectCandidates(evidence: Evidence[], hints: IdentityHint[]): Candida
       case 'server': {
         const server = matchServerHeader(item.value);
         inferred('vendor', server.vendor, 'server', server.confidence, server.reason);
+        return;
+      }
+      case 'service': {
+        // ONVIF GetServices lists vendor extensions under the vendor's own namespace (urn:schemas-pelco-com:onvif:…).
+        const owner = /^urn:schemas-([a-z0-9]+)-com:/i.exec(item.value)?.[1];
+        const vendor = owner ? findKnownVendor(owner) : null;
+        inferred('vendor', vendor, 'service', vendor ? 'medium' : null, 'an ONVIF service namespace names the vendor');
         return;
       }
       default:

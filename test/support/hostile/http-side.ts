@@ -2,6 +2,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { loadCapture } from '../../../src/simulator/templates.js';
 import type { HostileCounters, HostileKind, HostileOptions, HostileResponder } from './types.js';
 
 export interface HttpSide {
@@ -34,6 +35,12 @@ export async function startHttpSide(kind: HostileKind, address: string, responde
     responder.counters.httpRequests += 1;
     const credentialed = isCredentialed(req, body);
     if (credentialed) responder.counters.credentialedRequests += 1;
+    // The login-path kinds answer the anonymous ONVIF clock request like a device, so the agreement rule (its own
+    // ONVIF answer) lets the planner knock and the test reaches the login-time defence it is about.
+    if ((kind === 'redirect' || kind === 'absurd-digest') && !credentialed && req.method === 'POST' && /GetSystemDateAndTime/.test(body)) {
+      res.writeHead(200, { 'Content-Type': 'application/soap+xml; charset=utf-8' }).end(loadCapture('onvif-device/pelco-D6230L-GetSystemDateAndTimeResponse-onvif-nvt.xml'));
+      return;
+    }
     switch (kind) {
       case 'huge-body':
         streamHugeBody(res, options.hugeBodyBytes ?? 40 * 1024 * 1024, responder.counters);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readCaptureText } from '../../support/captures.js';
-import { WS_DISCOVERY_PORT, wsDiscoveryChannel } from '../../../src/discovery/ws-discovery.js';
+import { MULTICAST_UDP_REPEAT, UDP_MAX_DELAY, UDP_MIN_DELAY, UDP_UPPER_DELAY, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_PORT, multicastRepeatDelays, wsDiscoveryChannel } from '../../../src/discovery/ws-discovery.js';
 import { MAX_DATAGRAMS_PER_SOURCE, MAX_DEVICES_PER_SOURCE } from '../../../src/discovery/udp-probe.js';
 import { FakeUdp, createRecordingContext } from '../../support/fake-udp.js';
 
@@ -59,6 +59,24 @@ describe('wsDiscoveryChannel on hostile answers', () => {
     };
     await wsDiscoveryChannel.run(context);
     expect(observations.filter((o) => o.address === '192.0.2.61').map((o) => o.endpoint)).toContain(`urn:uuid:${AXIS_UUID}`);
+  });
+
+  it('repeats the multicast Probe within the wait (SOAP-over-UDP Appendix I), same MessageID, answers counted once', async () => {
+    expect(multicastRepeatDelays(() => 0)).toEqual([UDP_MIN_DELAY, 2 * UDP_MIN_DELAY, 4 * UDP_MIN_DELAY, 8 * UDP_MIN_DELAY]);
+    expect(multicastRepeatDelays(() => 0.999)).toEqual([UDP_MAX_DELAY, UDP_UPPER_DELAY, UDP_UPPER_DELAY, UDP_UPPER_DELAY]);
+    const udp = new FakeUdp();
+    const { context, observations } = createRecordingContext({ udp: udp.factory, interfaces: [{ name: 'test0', address: '192.0.2.1', family: 'IPv4' }], waitMs: 2600 });
+    const probes: string[] = [];
+    udp.onSend = (sent) => {
+      if (sent.address !== WS_DISCOVERY_IPV4_GROUP) return;
+      probes.push(/MessageID>([^<]+)</.exec(sent.data.toString('utf8'))![1]!);
+      // The device answers every copy, each reply with a fresh MessageID of its own.
+      sent.socket.deliver(AXIS.replace(/(MessageID>)[^<]+</, `$1uuid:${crypto.randomUUID()}<`), '192.0.2.70', WS_DISCOVERY_PORT);
+    };
+    await wsDiscoveryChannel.run(context);
+    expect(probes).toHaveLength(1 + MULTICAST_UDP_REPEAT);
+    expect(new Set(probes).size).toBe(1);
+    expect(observations.filter((o) => o.address === '192.0.2.70')).toHaveLength(1);
   });
 });
 

@@ -58,7 +58,7 @@ describe('fingerprintDevice: RTSP and HTTPS steps', () => {
       [554, 'OPTIONS rtsp://192.0.2.40/ RTSP/1.0'],
       [554, 'DESCRIBE rtsp://192.0.2.40/Streaming/Channels/101 RTSP/1.0'],
     ]);
-    expect(record.device.evidence).toContainEqual({ source: 'rtsp', field: 'realm', value: 'IP Camera(C1214)' });
+    expect(record.device.evidence).toContainEqual({ source: 'rtsp', field: 'realm', value: 'IP Camera(C1214)', address: '192.0.2.40' });
   });
 
   it('uses the RTSP port mDNS announced', async () => {

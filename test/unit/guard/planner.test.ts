@@ -9,7 +9,7 @@ import { unknownLockout } from '../../../src/guard/lockout/lookup.js';
 
 const device = (over: Partial<Device> = {}): Device => ({
   id: 'mac:58:50:ed:1f:e3:85', addresses: ['192.0.2.40'], mac: '58:50:ed:1f:e3:85', serial: 'SN1', vendor: 'Hikvision', model: 'DS-2CD2385G1-I', firmware: 'V5.6.2 build 190701',
-  activated: true, discoveredBy: ['ws-discovery'], evidence: [], onvif: null, lockout: unknownLockout(), login: { status: 'not-requested', method: null, at: null, reason: null }, ...over,
+  activated: true, discoveredBy: ['ws-discovery'], evidence: [{ source: 'isapi', field: 'vendor', value: 'Hikvision', address: '192.0.2.40' }], onvif: null, lockout: unknownLockout(), login: { status: 'not-requested', method: null, at: null, reason: null }, ...over,
 });
 const onvifDigest: ServiceAccess = { kind: 'onvif', url: 'http://192.0.2.40/onvif/device_service', method: 'POST', scheme: 'http-digest', challenges: [] };
 const onvifWs: ServiceAccess = { ...onvifDigest, scheme: 'ws-username-token' };
