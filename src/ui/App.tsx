@@ -111,7 +111,20 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
     dispatch({ type: 'open', screen: 'credentials' });
   };
 
+  // A terminal delivers keys typed in quick succession (or pasted) as one chunk: "al" is `a` then `l`. The device
+  // list takes it one key at a time, up to the first key that opens another screen (the rest belongs there).
   useInput((input, key) => {
+    if (state.screen !== 'scan' || input.length <= 1 || key.ctrl || key.meta) {
+      handleKey(input, key);
+      return;
+    }
+    for (const character of input) {
+      handleKey(character, key);
+      if ('lDe?rq'.includes(character)) break;
+    }
+  });
+
+  function handleKey(input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]): void {
     if (state.screen === 'credentials' || state.screen === 'export') {
       if (key.escape) dispatch({ type: 'close' });
       return;
@@ -161,7 +174,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
       session.finish();
       exit();
     }
-  });
+  }
 
   const elapsed = state.startedAtMs === null ? 0 : ((state.finishedAtMs ?? now()) - state.startedAtMs) / 1000;
   void tick;

@@ -70,14 +70,20 @@ describe('the --json document against schemas/scan.schema.json', () => {
     expect(schemaErrors('document', { ...document, startedAt: 'yesterday' })).not.toEqual([]);
   });
 
-  it('accepts the extensions other parts add to a device (streams, export, kind, lockout.verified)', () => {
+  it('accepts the extensions the product adds to a device (streams, export, kind, lockout.verified)', () => {
     const document = documentWith((d) => {
-      d['streams'] = [{ profile: 'main', uri: 'rtsp://192.0.2.40/Streaming/Channels/101' }];
-      d['export'] = { xprotect: { driverNumber: 5000 } };
+      d['streams'] = [{ profile: 'main', uri: 'rtsp://192.0.2.40/Streaming/Channels/101', source: 'vendor-path' }];
+      d['export'] = { milestoneDriver: { number: 806, name: 'AXIS', rule: 'built-in' } };
       d['kind'] = 'camera';
-      (d['lockout'] as Record<string, unknown>)['verified'] = { enabled: true, maxAttempts: 5, lockSeconds: 1800, canDisable: true, source: 'isapi' };
+      (d['lockout'] as Record<string, unknown>)['verified'] = { enabled: true, maxAttempts: 5, lockSeconds: 1800, canDisable: true, source: 'GET /ISAPI/Security/illegalLoginLock' };
     });
     expect(expectValidDocument(document).devices).toHaveLength(1);
+  });
+
+  it('rejects a stream URI with credentials in it, an unknown kind and a driver rule outside the list', () => {
+    expect(schemaErrors('document', documentWith((d) => (d['streams'] = [{ profile: 'main', uri: 'rtsp://admin:pw@192.0.2.40/', source: 'vendor-path' }])))).not.toEqual([]);
+    expect(schemaErrors('document', documentWith((d) => (d['kind'] = 'toaster')))).not.toEqual([]);
+    expect(schemaErrors('document', documentWith((d) => (d['export'] = { milestoneDriver: { number: 806, name: 'AXIS', rule: 'guessed' } })))).not.toEqual([]);
   });
 });
 
@@ -89,6 +95,7 @@ describe('--ndjson events against schemas/scan.schema.json', () => {
     { type: 'login', at, id: 'mac:58:50:ed:1f:e3:85', status: 'rejected', method: 'http-digest', reason: 'credentials refused', remainingAttempts: 4 },
     { type: 'warning', at, address: null, message: 'no interface' },
     { type: 'done', at, startedAt: at, finishedAt: at, devices: 1, loginsAttempted: 1, loginsSucceeded: 0, loginOutcome: 'confirmed' },
+    { type: 'unlock-wait', at, id: 'mac:58:50:ed:1f:e3:85', unlockAt: at, secondsLeft: 12, state: 'waiting', reason: 'it reports itself locked; the lock is per source IP' },
   ];
 
   it('accepts every event type the scan emits', () => {

@@ -102,6 +102,21 @@ describe('App (ink-testing-library)', () => {
     unmount();
   });
 
+  it('keys that arrive in one chunk ("al": typed fast, or pasted) each count on the device list', async () => {
+    const session = fakeSession(devices, []);
+    const { lastFrame, stdin, unmount } = render(<App session={session} scope={{ interfaces: [], targets: 2 }} history={() => []} colour={false} />);
+    await frameMatching(lastFrame, /ready — select devices/);
+    stdin.write('al');
+    await frameMatching(lastFrame, /Username:/);
+    await type(stdin, 'admin\r');
+    await frameMatching(lastFrame, /Password for admin:/);
+    await type(stdin, 'pw\r');
+    for (let waited = 0; session.calls.plan.length === 0 && waited < 3000; waited += 10) await tick(10);
+    // `a` selected both devices before `l` asked for the credential set.
+    expect(session.calls.plan[0]!.only.sort()).toEqual(['mac:1', 'mac:2']);
+    unmount();
+  });
+
   it('cancelling the plan sends nothing', async () => {
     const session = fakeSession(devices, [{ id: 'mac:1', address: '192.0.2.20', action: 'attempt', method: 'http-digest', url: 'u', username: 'admin', reason: null }]);
     const { lastFrame, stdin, unmount } = render(<App session={session} scope={{ interfaces: [], targets: 2 }} history={() => []} colour={false} />);
