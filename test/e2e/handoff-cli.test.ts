@@ -149,6 +149,12 @@ describe('oneknock hand-off: every export kind from one command', () => {
     expect((JSON.parse(file('json')) as ScanDocument).devices).toHaveLength(document.devices.length);
   });
 
+  it('every read after a login found what it asked for: no stream port fell back to a guess', () => {
+    // A vendor read that fails (e.g. another simulated service answering Dahua's getConfig&name=RTSP) only warns and
+    // assumes 554: the warning is how such a regression shows.
+    expect(document.warnings.filter((w) => w.code === 'verified-read').map((w) => w.message)).toEqual([]);
+  });
+
   it('streams came from Media (ver10), Media2 and the vendor paths, each costing exactly its reads', () => {
     // login + reads, as the simulator counted credentialed requests: ONVIF GetServices, GetProfiles, 2×GetStreamUri
     // (the GetCapabilities fallback has its unit test); over Digest a PRE_AUTH GetServices is answered to the

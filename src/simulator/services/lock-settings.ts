@@ -67,6 +67,9 @@ async function hikvision(host: ServiceHost, request: ServiceRequest): Promise<bo
 async function dahua(host: ServiceHost, request: ServiceRequest): Promise<boolean> {
   const { res, url } = request;
   if (url.pathname !== '/cgi-bin/configManager.cgi') return false;
+  // Only the General table is the lock setting's; other tables (RTSP, …) belong to the Dahua service.
+  const general = url.searchParams.get('name') === 'General' || [...url.searchParams.keys()].some((key) => key.startsWith('General.'));
+  if (!general) return false;
   if (!(await credentialed(host, request, () => host.gate.sendChallenge(res, 401, 'text/plain', 'Error\r\n')))) return true;
   const option = host.profile.lockOption !== false;
   const setting = host.gate.lockSetting;
