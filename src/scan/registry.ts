@@ -94,21 +94,7 @@ export class DeviceRegistry {
         key: this.nextKey++,
         endpoints: new Set(),
         ports: {},
-        device: {
-          id: '',
-          addresses: [],
-          mac: null,
-          serial: null,
-          vendor: null,
-          model: null,
-          firmware: null,
-          activated: null,
-          discoveredBy: [],
-          evidence: [],
-          onvif: null,
-          lockout: unknownLockout(),
-          login: { status: 'not-requested', method: null, at: null, reason: null },
-        },
+        device: blankDevice(),
       };
       this.records.push(record);
     }
@@ -182,19 +168,11 @@ export class DeviceRegistry {
       endpoints: new Set(),
       ports: { ...record.ports },
       device: {
-        id: '',
+        ...blankDevice(),
         addresses: [address],
-        mac: null,
-        serial: null,
-        vendor: null,
-        model: null,
-        firmware: null,
-        activated: null,
         discoveredBy: device.discoveredBy.filter((c) => channels.has(c)),
         evidence: moved.map((e) => (!TCP.has(e.source) && (e.field === 'mac' || e.field === 'serial') ? { ...e, field: `claimed-${e.field}` } : e)),
         onvif: device.onvif ? { xaddrs: [...device.onvif.xaddrs], scopes: [...device.onvif.scopes], clockOffsetMs: null } : null,
-        lockout: unknownLockout(),
-        login: { status: 'not-requested', method: null, at: null, reason: null },
       },
     };
     if (fresh.device.discoveredBy.length === 0) fresh.device.discoveredBy = [...device.discoveredBy];
@@ -257,3 +235,22 @@ function normaliseEndpoint(endpoint: string | null | undefined): string | null {
 /** Answers over TCP (kept as identity when a record is split); discovery datagrams are only claims. */
 const TCP = new Set(['http', 'onvif', 'isapi', 'axis', 'rtsp', 'probe']);
 
+
+/** A device nothing is known about yet: the record every observation starts from (explicit nulls, docs/SAFETY.md). */
+function blankDevice(): Device {
+  return {
+    id: '',
+    addresses: [],
+    mac: null,
+    serial: null,
+    vendor: null,
+    model: null,
+    firmware: null,
+    activated: null,
+    discoveredBy: [],
+    evidence: [],
+    onvif: null,
+    lockout: unknownLockout(),
+    login: { status: 'not-requested', method: null, at: null, reason: null },
+  };
+}

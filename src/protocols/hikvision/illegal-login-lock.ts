@@ -13,8 +13,8 @@
  * UNCONFIRMED: the valid ranges. Manuals of newer lines give 3–10 attempts and 10–3600 s (manua.ls DS-PEA22-F p.76);
  * a note says the ranges are in /ISAPI/Security/capabilities?username=… — not seen in any capture, so not parsed.
  */
-import { XmlDecodeError, decodeXmlText, escapeXml, findElement, parseXml, type XmlElement } from '../xml/parse-xml.js';
-import { HikvisionDecodeError, MAX_ISAPI_BYTES } from './isapi.js';
+import { decodeXmlText, escapeXml, findElement, type XmlElement } from '../xml/parse-xml.js';
+import { parseIsapi } from './isapi.js';
 
 export const ILLEGAL_LOGIN_LOCK_PATH = '/ISAPI/Security/illegalLoginLock';
 export const SECURITY_CAPABILITIES_PATH = '/ISAPI/Security/capabilities';
@@ -30,21 +30,6 @@ export interface IllegalLoginLock {
 export interface SecurityCapabilities {
   issupIllegalLoginLock?: boolean;
   isSupportUserCheck?: boolean;
-}
-
-function parse(xml: string | Uint8Array, roots: readonly string[]): XmlElement {
-  const text = typeof xml === 'string' ? xml : Buffer.from(xml).toString('utf8');
-  if (Buffer.byteLength(text) > MAX_ISAPI_BYTES) throw new HikvisionDecodeError('hikvision-too-large', `ISAPI body exceeds ${MAX_ISAPI_BYTES} bytes`);
-  if (/^\s*(?:\uFEFF)?\s*<(?:!DOCTYPE\s+html|html)\b/i.test(text)) throw new HikvisionDecodeError('hikvision-html', 'the device answered with an HTML page, not ISAPI XML');
-  let root: XmlElement;
-  try {
-    root = parseXml(text, MAX_ISAPI_BYTES);
-  } catch (error) {
-    const detail = error instanceof XmlDecodeError ? `${error.code}: ${error.message}` : String(error);
-    throw new HikvisionDecodeError('hikvision-malformed', `unreadable ISAPI body (${detail})`, { cause: error });
-  }
-  if (!roots.includes(root.name)) throw new HikvisionDecodeError('hikvision-unexpected-root', `expected <${roots[0] ?? ''}>, got <${root.name}>`);
-  return root;
 }
 
 function leaf(root: XmlElement, name: string): string | undefined {
@@ -67,7 +52,7 @@ function toCount(value: string | undefined): number | undefined {
 
 /** The body of `GET /ISAPI/Security/illegalLoginLock`. */
 export function parseIllegalLoginLock(xml: string | Uint8Array): IllegalLoginLock {
-  const root = parse(xml, ['IllegalLoginLock']);
+  const root = parseIsapi(xml, ['IllegalLoginLock']);
   const out: IllegalLoginLock = {};
   const enabled = toBoolean(leaf(root, 'enabled'));
   if (enabled !== undefined) out.enabled = enabled;
@@ -80,7 +65,7 @@ export function parseIllegalLoginLock(xml: string | Uint8Array): IllegalLoginLoc
 
 /** The body of `GET /ISAPI/Security/capabilities` (or /ISAPI/System/capabilities, whose DeviceCap nests SecurityCap). */
 export function parseSecurityCapabilities(xml: string | Uint8Array): SecurityCapabilities {
-  const root = parse(xml, ['SecurityCap', 'DeviceCap']);
+  const root = parseIsapi(xml, ['SecurityCap', 'DeviceCap']);
   const out: SecurityCapabilities = {};
   const lock = toBoolean(leaf(root, 'issupIllegalLoginLock'));
   if (lock !== undefined) out.issupIllegalLoginLock = lock;

@@ -137,7 +137,7 @@ export function parseResponseStatus(xml: string | Uint8Array): ResponseStatus {
  * Parse, refusing HTML by name: older firmware (the GoAhead-derived "Webs" server) answers 401 with an HTML
  * error page, not XML (pyHik issue 15).
  */
-function parseIsapi(xml: string | Uint8Array, roots: readonly string[] | null): XmlElement {
+export function parseIsapi(xml: string | Uint8Array, roots: readonly string[] | null): XmlElement {
   const size = typeof xml === 'string' ? Buffer.byteLength(xml) : xml.byteLength;
   if (size > MAX_ISAPI_BYTES) throw new HikvisionDecodeError('hikvision-too-large', `ISAPI body of ${size} bytes exceeds ${MAX_ISAPI_BYTES}`);
   const text = typeof xml === 'string' ? xml : Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength).toString('utf8');
