@@ -75,6 +75,7 @@ describe('the one attempt on an Axis VAPIX service', () => {
     expect(outcome.verified).toEqual([]);
     expect(outcome.reason).toMatch(/credentials refused for user "root"/);
     expect(http.requests).toHaveLength(2);
+    expect(http.requests.map((r) => `${r.method} ${r.url} ${String(r.body ?? '')}`)).toEqual([`GET ${URL_} `, `GET ${URL_} `]);
     const lines = readFileSync(ledger.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string; url?: string });
     expect(lines.map((l) => l.type)).toEqual(['intent', 'outcome']);
     expect(lines[0]!.url).toBe(URL_);
