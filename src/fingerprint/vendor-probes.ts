@@ -100,7 +100,7 @@ export async function probeHikvision(context: ProbeContext, baseUrl: string): Pr
 
 /**
  * The VAPIX URL the one Axis login answers: the parameter API's list action needs a viewer account (VAPIX
- * Parameter management, https://developer.axis.com/vapix/network-video/parameter-management/ — `param.cgi` is an
+ * Parameter management, https://developer.axis.com/vapix/network-video/parameter-management — `param.cgi` is an
  * authenticated CGI), while its Brand group names the vendor and model, so the login's 200 verifies the identity.
  */
 export const AXIS_LOGIN_PATH = '/axis-cgi/param.cgi?action=list&group=Brand';
