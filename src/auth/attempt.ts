@@ -16,6 +16,7 @@ import type { Evidence, StreamInfo } from '../model/device.js';
 import { buildUsernameToken } from '../protocols/wsse/index.js';
 import { buildSoapRequest, getDeviceInformationBody, parseDeviceInformation, parseOnvifAuthFault, parseSoapFault } from '../protocols/onvif/index.js';
 import { isLockedStatus, parseUserCheck } from '../protocols/hikvision/index.js';
+import { parseParamCgi } from '../protocols/axis/index.js';
 import { answerDigestChallenge, sendExchange, type Exchange, type ExchangeContext } from './exchange.js';
 import { VerifiedSession } from './session.js';
 import { runVerifiedReads, type VerifiedRead } from './reads/index.js';
@@ -61,7 +62,10 @@ function result(partial: Partial<AttemptResult> & Pick<AttemptResult, 'status'>)
   return { method: null, at: null, reason: null, remainingAttempts: null, lockState: null, unlockInSeconds: null, verified: [], sent: false, readNotes: [], streams: [], ...partial };
 }
 
-/** The exchange that proves the credentials: ONVIF GetDeviceInformation, or Hikvision's userCheck. */
+/**
+ * The exchange that proves the credentials: ONVIF GetDeviceInformation, Hikvision's userCheck, Dahua's magicBox,
+ * or for Axis the VAPIX URL that challenged anonymously (param.cgi Brand; never SOAP to a VAPIX URL).
+ */
 function exchangeFor(item: LoginPlanItem): Exchange {
   const service = item.service!;
   if (service.kind === 'hikvision-isapi') {
@@ -69,6 +73,9 @@ function exchangeFor(item: LoginPlanItem): Exchange {
   }
   if (service.kind === 'dahua-cgi') {
     return { method: 'GET', url: new URL('/cgi-bin/magicBox.cgi?action=getSystemInfo', service.url).toString(), headers: {} };
+  }
+  if (service.kind === 'axis-vapix') {
+    return { method: 'GET', url: service.url, headers: {} };
   }
   return { method: 'POST', url: service.url, body: buildSoapRequest(getDeviceInformationBody()), headers: { 'Content-Type': SOAP_TYPE } };
 }
@@ -165,6 +172,7 @@ function classify(item: LoginPlanItem, response: HttpResponse, at: string): Atte
         // The login succeeded; an unreadable body only means nothing to verify.
       }
     }
+    if (item.service?.kind === 'axis-vapix') verified.push(...axisBrandEvidence(text));
     return result({ ...base, status: 'succeeded', verified, lockState: 'unlocked' });
   }
   if (item.service?.kind === 'hikvision-isapi' && response.statusCode === 401) {
@@ -191,6 +199,17 @@ function classify(item: LoginPlanItem, response: HttpResponse, at: string): Atte
     }
   }
   return result({ ...base, status: 'error', reason: `unexpected HTTP ${response.statusCode} to the login; it counts as spent` });
+}
+
+/** The Brand group of the Axis login's 200 (`root.Brand.Brand=AXIS`, `root.Brand.ProdNbr=M1065-LW`), verified. */
+function axisBrandEvidence(text: string): Evidence[] {
+  const brand = safe(() => parseParamCgi(text));
+  const out: Evidence[] = [];
+  const vendor = brand?.['root.Brand.Brand']?.trim();
+  const model = brand?.['root.Brand.ProdNbr']?.trim();
+  if (vendor) out.push({ source: 'login', field: 'vendor', value: vendor, verified: true });
+  if (model) out.push({ source: 'login', field: 'model', value: model, verified: true });
+  return out;
 }
 
 function rejectedReason(item: LoginPlanItem, remaining: number | null): string {

@@ -42,7 +42,7 @@ export async function simulateCommand(flags: SimulateFlags): Promise<number> {
   });
   console.log(`Simulated fleet running${flags.multicastInterface ? ` (answering multicast on ${flags.multicastInterface})` : ' (loopback only)'}. Ctrl-C stops it.`);
   for (const device of fleet.devices) {
-    console.log(`  ${device.address.padEnd(15)} ${device.profile.name.padEnd(32)} ${device.onvifUrl}`);
+    console.log(`  ${device.address.padEnd(15)} ${device.profile.name.padEnd(32)} ${device.profile.onvif ? device.onvifUrl : `${device.baseUrl}/ (no ONVIF; ${device.profile.channels.join(', ')})`}`);
   }
   console.log(`Counters: ${fleet.controlUrl}`);
   console.log(`Scan it:  oneknock scan --no-multicast --target ${fleet.addresses[0]}-${fleet.addresses.at(-1)}`);

@@ -3,12 +3,13 @@
  * - the HTTP root: `Server` and `WWW-Authenticate` (schemes, realm, algorithms, qop, stale);
  * - Hikvision: `GET /SDK/activateStatus` (activation) and an unauthenticated `GET /ISAPI/Security/userCheck`
  *   (its 401 carries the lock state and the Digest challenge of the login we would make);
- * - Axis: `POST /axis-cgi/basicdeviceinfo.cgi` getAllUnrestrictedProperties (anonymous on AXIS OS 8.40+);
+ * - Axis: `POST /axis-cgi/basicdeviceinfo.cgi` getAllUnrestrictedProperties (anonymous on AXIS OS 8.40+), and an
+ *   unauthenticated `GET /axis-cgi/param.cgi?action=list&group=Brand` whose Digest 401 is the login we would make;
  * - Dahua: the challenge of `GET /cgi-bin/magicBox.cgi?action=getSystemInfo` — never the RPC2 login step, which
  *   IS a login call even with an empty password.
  */
 import { parseActivateStatus, parseUserCheck, isLockedStatus } from '../protocols/hikvision/index.js';
-import { buildBasicDeviceInfoRequest, parseBasicDeviceInfo } from '../protocols/axis/index.js';
+import { buildBasicDeviceInfoRequest, parseBasicDeviceInfo, parseParamCgi } from '../protocols/axis/index.js';
 import { HttpTransportError, type HttpResponse } from '../transport/http.js';
 import type { ProbeContext } from './onvif-probe.js';
 import { schemeFromChallenges, toOfferedChallenges } from './onvif-probe.js';
@@ -97,8 +98,38 @@ export async function probeHikvision(context: ProbeContext, baseUrl: string): Pr
   return result;
 }
 
+/**
+ * The VAPIX URL the one Axis login answers: the parameter API's list action needs a viewer account (VAPIX
+ * Parameter management, https://developer.axis.com/vapix/network-video/parameter-management — `param.cgi` is an
+ * authenticated CGI), while its Brand group names the vendor and model, so the login's 200 verifies the identity.
+ */
+export const AXIS_LOGIN_PATH = '/axis-cgi/param.cgi?action=list&group=Brand';
+
 export async function probeAxis(context: ProbeContext, baseUrl: string): Promise<ProbeResult> {
   const result = emptyProbeResult();
+  await probeAxisDeviceInfo(context, baseUrl, result);
+  const loginUrl = new URL(AXIS_LOGIN_PATH, baseUrl).toString();
+  try {
+    // No Authorization header: this 401 is the challenge, not a failed login. A device found only over mDNS has no
+    // ONVIF service, and this is then its only login path.
+    const response = await get(context, loginUrl);
+    result.evidence.push(...headerEvidence(response, 'axis'));
+    if (response.statusCode === 401) {
+      const challenges = toOfferedChallenges(response.headers['www-authenticate'] ?? []);
+      result.services.push({ kind: 'axis-vapix', url: loginUrl, method: 'GET', scheme: schemeFromChallenges(challenges), challenges });
+    } else if (response.statusCode === 200) {
+      // Anonymous viewer access is on: the Brand group answers without a login (and there is nothing to log in to here).
+      const brand = safe(() => parseParamCgi(response.body.toString('utf8')));
+      if (brand?.['root.Brand.Brand']) result.evidence.push({ source: 'axis', field: 'vendor', value: brand['root.Brand.Brand'] });
+      if (brand?.['root.Brand.ProdNbr']) result.evidence.push({ source: 'axis', field: 'model', value: brand['root.Brand.ProdNbr'] });
+    }
+  } catch (error) {
+    note(result, error, 'Axis param.cgi challenge');
+  }
+  return result;
+}
+
+async function probeAxisDeviceInfo(context: ProbeContext, baseUrl: string, result: ProbeResult): Promise<void> {
   try {
     const response = await get(context, new URL('/axis-cgi/basicdeviceinfo.cgi', baseUrl).toString(), 'POST', buildBasicDeviceInfoRequest());
     if (response.statusCode === 200) {
@@ -115,7 +146,6 @@ export async function probeAxis(context: ProbeContext, baseUrl: string): Promise
   } catch (error) {
     note(result, error, 'Axis basicdeviceinfo');
   }
-  return result;
 }
 
 export async function probeDahua(context: ProbeContext, baseUrl: string): Promise<ProbeResult> {

@@ -50,8 +50,12 @@ function hostOf(url: string): string | null {
   }
 }
 
-/** docs/FIELD-NOTES.md §5: prefer the vendor's own HTTP API when the device is identified as that vendor. */
-const SERVICE_PREFERENCE: Record<ServiceAccess['kind'], number> = { 'hikvision-isapi': 0, 'dahua-cgi': 1, 'axis-vapix': 2, onvif: 3 };
+/**
+ * docs/FIELD-NOTES.md §5: prefer the vendor's own HTTP API when the device is identified as that vendor — except
+ * Axis, whose ONVIF service stays first when it has one: VAPIX (param.cgi Digest) is the login of an Axis that
+ * offers no ONVIF (found only over mDNS, or ONVIF turned off), or whose ONVIF login cannot be planned.
+ */
+const SERVICE_PREFERENCE: Record<ServiceAccess['kind'], number> = { 'hikvision-isapi': 0, 'dahua-cgi': 1, onvif: 2, 'axis-vapix': 3 };
 
 export function planLogin(input: PlanInput, book: CredentialBook, ledger: LedgerRead, keys: string[]): LoginPlanItem {
   const { device } = input;

@@ -129,7 +129,8 @@ describe('anonymous RTSP probe against the simulated fleet', () => {
   it('device.access says what the login will need, from the anonymous challenges', () => {
     expect(deviceAt(run.document, named('dahua-ipc-hfw2228m')).access).toEqual({ schemes: ['http-digest:SHA-256', 'http-digest:MD5'], httpsCertificateSha256: null });
     expect(deviceAt(run.document, named('hikvision-ds-2cd2386g2-v5.7')).access?.schemes).toEqual(['http-digest:MD5']);
-    expect(deviceAt(run.document, named('axis-m1034-w')).access?.schemes).toEqual(['ws-username-token']);
+    // ONVIF's WS-UsernameToken, and VAPIX param.cgi's anonymous Digest challenge (issue 16: the Axis login without ONVIF).
+    expect(deviceAt(run.document, named('axis-m1034-w')).access?.schemes).toEqual(['ws-username-token', 'http-digest:MD5']);
   });
 
   // Last: it spends the zero above. Proves the RTSP counter can see a credential, so "zero" means something.
