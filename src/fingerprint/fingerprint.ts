@@ -14,6 +14,11 @@ import { httpsBaseUrl, probeHttpsCertificate } from './https-probe.js';
 import type { DeviceAccess, ProbeResult, ServiceAccess } from './types.js';
 import { urlHost } from '../model/address.js';
 
+/** A probe that waited out the timeout: the address is a tarpit or overloaded, and gets no further probe. */
+const TIMEOUT_CODES = new Set(['http-timeout', 'rtsp-timeout']);
+/** Requests cut by the fingerprint deadline: reported once per address instead of once per request. */
+const ABANDONED_CODES = new Set(['http-aborted', 'rtsp-aborted']);
+
 export interface FingerprintState {
   probedAddresses: Set<string>;
   /** Probes already run (by kind and URL): a later pass, after new evidence arrives, runs only the rest. */
@@ -41,10 +46,21 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
     if (result.lock) state.lock = result.lock;
     if (result.activated !== undefined && result.activated !== null) state.activated = result.activated;
   };
+  let abandoned = false;
   const once = async (key: string, probe: () => Promise<ProbeResult>): Promise<void> => {
     if (state.probesDone.has(key)) return;
+    // After the first timeout at this address every further probe would wait out the same timeout (a tarpit).
+    if (context.stalled?.has(address)) return;
+    if (context.signal?.aborted) {
+      abandoned = true;
+      return;
+    }
     state.probesDone.add(key);
-    apply(await probe());
+    const result = await probe();
+    if (result.warnings.some((w) => ABANDONED_CODES.has(w.code))) abandoned = true;
+    result.warnings = result.warnings.filter((w) => !ABANDONED_CODES.has(w.code));
+    apply(result);
+    if (result.warnings.some((w) => TIMEOUT_CODES.has(w.code))) context.stalled?.add(address);
   };
   const onvifUrl = responderServiceUrl(address, record.device.onvif?.xaddrs ?? []);
   if (onvifUrl) await once(`onvif ${onvifUrl}`, () => probeOnvif(context, onvifUrl));
@@ -61,6 +77,7 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
   if (family === 'hikvision') await once(`hikvision ${baseUrl}`, () => probeHikvision(context, baseUrl));
   if (family === 'axis') await once(`axis ${baseUrl}`, () => probeAxis(context, baseUrl));
   if (family === 'dahua') await once(`dahua ${baseUrl}`, () => probeDahua(context, baseUrl));
+  if (abandoned) merged.warnings.push({ message: 'fingerprint abandoned at the fingerprint deadline: what this address answered until then is kept', code: 'fingerprint-deadline' });
   return merged;
 }
 
