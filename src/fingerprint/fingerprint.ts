@@ -62,7 +62,7 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
     apply(result);
     if (result.warnings.some((w) => TIMEOUT_CODES.has(w.code))) context.stalled?.add(address);
   };
-  const onvifUrl = responderServiceUrl(address, record.device.onvif?.xaddrs ?? []);
+  const onvifUrl = responderServiceUrl(address, record.device.onvif?.xaddrs ?? []) ?? probedOnvifUrl(record, address);
   if (onvifUrl) await once(`onvif ${onvifUrl}`, () => probeOnvif(context, onvifUrl));
   const baseUrl = httpBaseUrl(address, onvifUrl, record.ports['http']);
   await once(`http ${baseUrl}`, () => probeHttpRoot(context, baseUrl));
@@ -79,6 +79,17 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
   if (family === 'dahua') await once(`dahua ${baseUrl}`, () => probeDahua(context, baseUrl));
   if (abandoned) merged.warnings.push({ message: 'fingerprint abandoned at the fingerprint deadline: what this address answered until then is kept', code: 'fingerprint-deadline' });
   return merged;
+}
+
+/**
+ * A host found only by the TCP sweep announced no XAddrs: try ONVIF's fixed device-service entry point on its open
+ * HTTP port ("http://onvif_host/onvif/device_service", ONVIF Core Specification §5.1.1).
+ */
+function probedOnvifUrl(record: DeviceRecord, address: string): string | null {
+  if (!record.device.discoveredBy.includes('probe')) return null;
+  const port = record.ports['http'];
+  if (port === undefined) return null;
+  return `http://${urlHost(address)}${port === 80 ? '' : `:${port}`}/onvif/device_service`;
 }
 
 /** The device's web server on the responder address: the ONVIF service's origin, else the advertised HTTP port. */

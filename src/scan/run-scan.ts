@@ -14,6 +14,7 @@ import { sadpChannel } from '../discovery/sadp.js';
 import { dhipChannel } from '../discovery/dhip.js';
 import { ssdpChannel } from '../discovery/ssdp.js';
 import { mdnsChannel } from '../discovery/mdns.js';
+import { tcpProbeChannel } from '../discovery/tcp-probe.js';
 import { fingerprintDevice, type FingerprintState } from '../fingerprint/fingerprint.js';
 import { refreshIdentity } from './identity.js';
 import { addressesToSplit } from './split.js';
@@ -69,7 +70,7 @@ export interface ScanContext {
 /** The default fingerprint budget after discovery, in units of --timeout: a slow but honest device's probes fit. */
 export const FINGERPRINT_BUDGET_TIMEOUTS = 4;
 
-export const DEFAULT_CHANNELS: DiscoveryChannelRunner[] = [wsDiscoveryChannel, sadpChannel, dhipChannel, ssdpChannel, mdnsChannel];
+export const DEFAULT_CHANNELS: DiscoveryChannelRunner[] = [wsDiscoveryChannel, sadpChannel, dhipChannel, ssdpChannel, mdnsChannel, tcpProbeChannel];
 
 export async function* runScan(options: ScanOptions): AsyncGenerator<ScanEvent, void, undefined> {
   const queue = new AsyncQueue<ScanEvent>();
@@ -225,6 +226,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     found,
     warn,
     newUuid: options.newUuid ?? randomUUID,
+    known: (address) => registry.all().some((r) => r.device.addresses.includes(address)),
   };
 
   try {
