@@ -17,6 +17,8 @@ export interface DiscoveryContext {
   warn(address: string | null, message: string, code?: string): void;
   /** Injected randomness: a fresh UUID for message ids. */
   newUuid(): string;
+  /** True when some channel already heard this address (the TCP `probe` sweep skips it). */
+  known?(address: string): boolean;
 }
 
 export interface DiscoveryChannelRunner {

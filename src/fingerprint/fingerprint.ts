@@ -14,6 +14,11 @@ import { httpsBaseUrl, probeHttpsCertificate } from './https-probe.js';
 import type { DeviceAccess, ProbeResult, ServiceAccess } from './types.js';
 import { urlHost } from '../model/address.js';
 
+/** A probe that waited out the timeout: the address is a tarpit or overloaded, and gets no further probe. */
+const TIMEOUT_CODES = new Set(['http-timeout', 'rtsp-timeout']);
+/** Requests cut by the fingerprint deadline: reported once per address instead of once per request. */
+const ABANDONED_CODES = new Set(['http-aborted', 'rtsp-aborted']);
+
 export interface FingerprintState {
   probedAddresses: Set<string>;
   /** Probes already run (by kind and URL): a later pass, after new evidence arrives, runs only the rest. */
@@ -41,12 +46,23 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
     if (result.lock) state.lock = result.lock;
     if (result.activated !== undefined && result.activated !== null) state.activated = result.activated;
   };
+  let abandoned = false;
   const once = async (key: string, probe: () => Promise<ProbeResult>): Promise<void> => {
     if (state.probesDone.has(key)) return;
+    // After the first timeout at this address every further probe would wait out the same timeout (a tarpit).
+    if (context.stalled?.has(address)) return;
+    if (context.signal?.aborted) {
+      abandoned = true;
+      return;
+    }
     state.probesDone.add(key);
-    apply(await probe());
+    const result = await probe();
+    if (result.warnings.some((w) => ABANDONED_CODES.has(w.code))) abandoned = true;
+    result.warnings = result.warnings.filter((w) => !ABANDONED_CODES.has(w.code));
+    apply(result);
+    if (result.warnings.some((w) => TIMEOUT_CODES.has(w.code))) context.stalled?.add(address);
   };
-  const onvifUrl = responderServiceUrl(address, record.device.onvif?.xaddrs ?? []);
+  const onvifUrl = responderServiceUrl(address, record.device.onvif?.xaddrs ?? []) ?? probedOnvifUrl(record, address);
   if (onvifUrl) await once(`onvif ${onvifUrl}`, () => probeOnvif(context, onvifUrl));
   const baseUrl = httpBaseUrl(address, onvifUrl, record.ports['http']);
   await once(`http ${baseUrl}`, () => probeHttpRoot(context, baseUrl));
@@ -61,7 +77,19 @@ export async function fingerprintDevice(context: ProbeContext, record: DeviceRec
   if (family === 'hikvision') await once(`hikvision ${baseUrl}`, () => probeHikvision(context, baseUrl));
   if (family === 'axis') await once(`axis ${baseUrl}`, () => probeAxis(context, baseUrl));
   if (family === 'dahua') await once(`dahua ${baseUrl}`, () => probeDahua(context, baseUrl));
+  if (abandoned) merged.warnings.push({ message: 'fingerprint abandoned at the fingerprint deadline: what this address answered until then is kept', code: 'fingerprint-deadline' });
   return merged;
+}
+
+/**
+ * A host found only by the TCP sweep announced no XAddrs: try ONVIF's fixed device-service entry point on its open
+ * HTTP port ("http://onvif_host/onvif/device_service", ONVIF Core Specification §5.1.1).
+ */
+function probedOnvifUrl(record: DeviceRecord, address: string): string | null {
+  if (!record.device.discoveredBy.includes('probe')) return null;
+  const port = record.ports['http'];
+  if (port === undefined) return null;
+  return `http://${urlHost(address)}${port === 80 ? '' : `:${port}`}/onvif/device_service`;
 }
 
 /** The device's web server on the responder address: the ONVIF service's origin, else the advertised HTTP port. */

@@ -29,6 +29,13 @@ export interface ProbeContext {
   rtsp?: RtspTransport;
   timeoutMs: number;
   now(): number;
+  /**
+   * The scan's fingerprint deadline: once aborted, running requests fail with code `aborted` and no further probe
+   * starts (a tarpit that accepts and never answers must not stretch the scan, issue 16).
+   */
+  signal?: AbortSignal;
+  /** Addresses that let a probe time out: they get no further probe in this scan (shared by every record). */
+  stalled?: Set<string>;
 }
 
 const MAX_SOAP_BYTES = 256 * 1024;
@@ -126,7 +133,7 @@ export async function probeOnvif(context: ProbeContext, url: string): Promise<Pr
   } catch (error) {
     result.warnings.push({ ...describeError(error), message: `GetSystemDateAndTime failed: ${describeError(error).message}` });
     // No answer on the device service at all: the remaining probes would only wait out the same timeout.
-    if (error instanceof HttpTransportError && (error.code === 'connect' || error.code === 'timeout')) return result;
+    if (error instanceof HttpTransportError && (error.code === 'connect' || error.code === 'timeout' || error.code === 'aborted')) return result;
   }
 
   try {

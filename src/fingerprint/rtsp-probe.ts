@@ -62,6 +62,7 @@ async function exchange(context: ProbeContext, transport: RtspTransport, target:
       message: buildRtspRequest({ method, url, cseq }),
       timeoutMs: context.timeoutMs,
       maxBytes: MAX_RTSP_READ_BYTES,
+      ...(context.signal ? { signal: context.signal } : {}),
     });
     return { response: parseRtspResponse(raw.bytes) };
   } catch (error) {

@@ -14,6 +14,7 @@ import { sadpChannel } from '../discovery/sadp.js';
 import { dhipChannel } from '../discovery/dhip.js';
 import { ssdpChannel } from '../discovery/ssdp.js';
 import { mdnsChannel } from '../discovery/mdns.js';
+import { tcpProbeChannel } from '../discovery/tcp-probe.js';
 import { fingerprintDevice, type FingerprintState } from '../fingerprint/fingerprint.js';
 import { refreshIdentity } from './identity.js';
 import { addressesToSplit } from './split.js';
@@ -32,6 +33,12 @@ export interface ScanOptions {
    */
   settleMs?: number;
   timeoutMs: number;
+  /**
+   * How long fingerprinting may go on once discovery has ended (default FINGERPRINT_BUDGET_TIMEOUTS × timeoutMs):
+   * then running probes are abandoned (a warning per address) and the scan moves on with what was learned. Bounds
+   * the phase, not each probe: 300 tarpits that answer WS-Discovery and hold TCP must not stretch the scan.
+   */
+  fingerprintBudgetMs?: number;
   concurrency: number;
   channels?: DiscoveryChannelRunner[];
   udp?: UdpSocketFactory;
@@ -60,7 +67,10 @@ export interface ScanContext {
   signal: AbortSignal;
 }
 
-export const DEFAULT_CHANNELS: DiscoveryChannelRunner[] = [wsDiscoveryChannel, sadpChannel, dhipChannel, ssdpChannel, mdnsChannel];
+/** The default fingerprint budget after discovery, in units of --timeout: a slow but honest device's probes fit. */
+export const FINGERPRINT_BUDGET_TIMEOUTS = 4;
+
+export const DEFAULT_CHANNELS: DiscoveryChannelRunner[] = [wsDiscoveryChannel, sadpChannel, dhipChannel, ssdpChannel, mdnsChannel, tcpProbeChannel];
 
 export async function* runScan(options: ScanOptions): AsyncGenerator<ScanEvent, void, undefined> {
   const queue = new AsyncQueue<ScanEvent>();
@@ -84,6 +94,12 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   const limiter = new Limiter(Math.max(1, options.concurrency));
   const fingerprints = new Map<number, FingerprintState>();
   const pending = new Set<Promise<void>>();
+  // The fingerprint deadline (armed when discovery ends) and the addresses that timed out once (no further probe).
+  const deadline = new AbortController();
+  const fingerprintSignal = AbortSignal.any([signal, deadline.signal]);
+  const stalled = new Set<string>();
+  const abandonedAddresses = new Set<string>();
+  const probeContext = { http, timeoutMs: options.timeoutMs, now, signal: fingerprintSignal, stalled };
 
   const context: ScanContext = {
     registry,
@@ -133,8 +149,14 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
         if (owner) scheduleFingerprint(owner, address);
         return;
       }
-      const result = await limiter.run(() => fingerprintDevice({ http, timeoutMs: options.timeoutMs, now }, current, address, fingerprintState));
-      for (const w of result.warnings) warn(address, w.message, w.code);
+      // A later pass at an address that already answered goes before first passes at unknown ones: 300 tarpits
+      // queued ahead must not push a real camera's vendor probes past the fingerprint deadline.
+      const proven = fingerprintState.probesDone.size > 0 && !stalled.has(address);
+      const result = await limiter.run(() => fingerprintDevice(probeContext, current, address, fingerprintState), { first: proven });
+      for (const w of result.warnings) {
+        if (w.code === 'fingerprint-deadline') abandonedAddresses.add(address);
+        warn(address, w.message, w.code);
+      }
       // While the probes ran, another observation may have folded this record into another: continue with the
       // record that now holds the device, never with the stale one (that would fold live records into a dead one).
       const live = registry.get(current.key) ?? registry.all().find((r) => r.device.addresses.includes(address));
@@ -204,6 +226,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     found,
     warn,
     newUuid: options.newUuid ?? randomUUID,
+    known: (address) => registry.all().some((r) => r.device.addresses.includes(address)),
   };
 
   try {
@@ -229,6 +252,8 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       detail: discoveryController.signal.aborted ? `settled: no new answer for ${settle} ms after ${now() - discoveryStarted} ms` : `listened ${options.waitMs} ms`,
     });
     queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'started' });
+    const budgetMs = options.fingerprintBudgetMs ?? FINGERPRINT_BUDGET_TIMEOUTS * options.timeoutMs;
+    const deadlineTimer = setTimeout(() => deadline.abort(), budgetMs);
     while (pending.size > 0) await Promise.all([...pending]);
     // Addresses joined on a shared uuid/MAC/serial whose own answers disagree are different hosts: split them off
     // and fingerprint both sides afresh (each side's clock, services and lock state are its own).
@@ -249,7 +274,14 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       for (const address of record.device.addresses) scheduleFingerprint(record, address);
     }
     while (pending.size > 0) await Promise.all([...pending]);
-    queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'finished' });
+    clearTimeout(deadlineTimer);
+    queue.push({
+      type: 'phase',
+      at: iso(),
+      phase: 'fingerprint',
+      state: 'finished',
+      ...(abandonedAddresses.size > 0 ? { detail: `abandoned ${abandonedAddresses.size} address(es) at the deadline, ${budgetMs} ms after discovery` } : {}),
+    });
     if (options.afterFingerprint) await options.afterFingerprint(context);
     let loginOutcome: ConfirmationOutcome | undefined;
     if (options.login) loginOutcome = await createLoginPhase(options.login).run(context);

@@ -18,6 +18,8 @@ export interface HttpRequest {
   maxBodyBytes: number;
   /** HTTPS only: the certificate fingerprint (sha256, colon hex as node prints it) the server must present. */
   pinnedCertificateSha256?: string;
+  /** Abandons the request early (the scan's fingerprint deadline): it fails with code `aborted`. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -29,7 +31,7 @@ export interface HttpResponse {
   elapsedMs: number;
 }
 
-export type HttpErrorCode = 'timeout' | 'too-large' | 'connect' | 'tls-pin-mismatch' | 'protocol' | 'bad-url';
+export type HttpErrorCode = 'timeout' | 'aborted' | 'too-large' | 'connect' | 'tls-pin-mismatch' | 'protocol' | 'bad-url';
 
 export class HttpTransportError extends Error {
   readonly code: HttpErrorCode;
@@ -107,15 +109,17 @@ export function createHttpTransport(options: { localAddress?: string } = {}): Ht
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpTransportError('bad-url', `unsupported scheme ${url.protocol}`);
       const origin = originFor(url, request.pinnedCertificateSha256);
       const started = performance.now();
+      if (request.signal?.aborted) throw new HttpTransportError('aborted', 'abandoned before it was sent');
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), request.timeoutMs);
+      const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
       try {
         const response = await origin.client.request({
           path: `${url.pathname}${url.search}`,
           method: request.method,
           headers: request.headers,
           body: request.body,
-          signal: controller.signal,
+          signal,
         });
         const chunks: Buffer[] = [];
         let size = 0;
@@ -142,6 +146,14 @@ export function createHttpTransport(options: { localAddress?: string } = {}): Ht
         };
       } catch (error) {
         if (error instanceof HttpTransportError) throw error;
+        if (controller.signal.aborted || request.signal?.aborted) {
+          // undici reconnects an origin whose request was aborted (one more connection to a host that just stalled):
+          // drop the client instead; a later request to this origin starts afresh.
+          const key = `${url.origin}|${request.pinnedCertificateSha256 ?? ''}`;
+          if (origins.get(key) === origin) origins.delete(key);
+          void origin.client.destroy().catch(() => undefined);
+        }
+        if (request.signal?.aborted && !controller.signal.aborted) throw new HttpTransportError('aborted', 'abandoned before a complete answer', { cause: error });
         if (controller.signal.aborted) throw new HttpTransportError('timeout', `no complete answer within ${request.timeoutMs} ms`, { cause: error });
         const cause = error as { code?: string; message?: string; cause?: unknown };
         if (cause.cause instanceof HttpTransportError) throw cause.cause;

@@ -17,6 +17,8 @@ export interface RtspRequest {
   timeoutMs: number;
   /** Cap on the bytes read, head and body together; a head that does not end within it is refused. */
   maxBytes: number;
+  /** Abandons the exchange early (the scan's fingerprint deadline): it fails with code `aborted`. */
+  signal?: AbortSignal;
 }
 
 export interface RtspRawResponse {
@@ -30,7 +32,7 @@ export interface RtspRawResponse {
  * `refused` is its own code: most devices expose no RTSP at all and refuse the connection, which is an answer,
  * not a fault (the probe stays quiet about it).
  */
-export type RtspTransportErrorCode = 'timeout' | 'too-large' | 'refused' | 'connect' | 'closed' | 'bad-request';
+export type RtspTransportErrorCode = 'timeout' | 'aborted' | 'too-large' | 'refused' | 'connect' | 'closed' | 'bad-request';
 
 export class RtspTransportError extends Error {
   readonly code: RtspTransportErrorCode;
@@ -109,6 +111,10 @@ export function createRtspTransport(options: { localAddress?: string } = {}): Rt
           elapsedMs: performance.now() - started,
         });
         const timer = setTimeout(() => finish(new RtspTransportError('timeout', `no complete RTSP answer within ${request.timeoutMs} ms`)), request.timeoutMs);
+        const abandon = (): void => finish(new RtspTransportError('aborted', 'abandoned before a complete answer'));
+        if (request.signal?.aborted) abandon();
+        request.signal?.addEventListener('abort', abandon, { once: true });
+        socket.once('close', () => request.signal?.removeEventListener('abort', abandon));
 
         socket.once('connect', () => socket.write(request.message));
         socket.on('data', (chunk: Buffer) => {

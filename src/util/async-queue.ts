@@ -35,8 +35,11 @@ export class Limiter {
   private readonly queue: Array<() => void> = [];
   constructor(private readonly limit: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
+  /** `first`: wait at the head of the queue (work for a host already known to answer goes before unknown hosts). */
+  async run<T>(task: () => Promise<T>, options: { first?: boolean } = {}): Promise<T> {
+    if (this.active >= this.limit) {
+      await new Promise<void>((resolve) => (options.first ? this.queue.unshift(resolve) : this.queue.push(resolve)));
+    }
     this.active += 1;
     try {
       return await task();
