@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../model/errors.js';
 import { collect, positiveInt } from './options.js';
+import { write } from './write.js';
 
 interface SimulateFlags {
   subnet: string;
@@ -40,12 +41,13 @@ export async function simulateCommand(flags: SimulateFlags): Promise<number> {
     control: { address: '127.0.0.1', port: Number(flags.controlPort) },
     ...(profiles && !count ? { profiles } : {}),
   });
-  console.log(`Simulated fleet running${flags.multicastInterface ? ` (answering multicast on ${flags.multicastInterface})` : ' (loopback only)'}. Ctrl-C stops it.`);
+  await write(`Simulated fleet running${flags.multicastInterface ? ` (answering multicast on ${flags.multicastInterface})` : ' (loopback only)'}. Ctrl-C stops it.\n`);
   for (const device of fleet.devices) {
-    console.log(`  ${device.address.padEnd(15)} ${device.profile.name.padEnd(32)} ${device.profile.onvif ? device.onvifUrl : `${device.baseUrl}/ (no ONVIF; ${device.profile.channels.join(', ')})`}`);
+    const service = device.profile.onvif ? device.onvifUrl : `${device.baseUrl}/ (no ONVIF; ${device.profile.channels.join(', ')})`;
+    await write(`  ${device.address.padEnd(15)} ${device.profile.name.padEnd(32)} ${service}\n`);
   }
-  console.log(`Counters: ${fleet.controlUrl}`);
-  console.log(`Scan it:  oneknock scan --no-multicast --target ${fleet.addresses[0]}-${fleet.addresses.at(-1)}`);
+  await write(`Counters: ${fleet.controlUrl}\n`);
+  await write(`Scan it:  oneknock scan --no-multicast --target ${fleet.addresses[0]}-${fleet.addresses.at(-1)}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

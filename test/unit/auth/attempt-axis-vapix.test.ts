@@ -9,27 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { attemptLogin } from '../../../src/auth/attempt.js';
 import { Ledger } from '../../../src/guard/ledger.js';
 import { Secret } from '../../../src/guard/secret.js';
-import type { HttpRequest, HttpResponse, HttpTransport } from '../../../src/transport/http.js';
+import type { HttpTransport } from '../../../src/transport/http.js';
 import type { LoginPlanItem } from '../../../src/guard/planner.js';
 import { readCaptureText } from '../../support/captures.js';
+import { httpResponse, scriptedHttp } from '../../support/scripted-http.js';
 
 const URL_ = 'http://192.0.2.60/axis-cgi/param.cgi?action=list&group=Brand';
 const challenge = { 'www-authenticate': ['Digest realm="AXIS_ACCC8E123406", nonce="n1", algorithm=MD5, qop="auth"'] };
-const response = (statusCode: number, headers: Record<string, string[]> = {}, body = ''): HttpResponse => ({ statusCode, headers, body: Buffer.from(body), certificateSha256: null, elapsedMs: 1 });
+const response = httpResponse;
 
-function fakeHttp(replies: Array<(request: HttpRequest) => HttpResponse>): HttpTransport & { requests: HttpRequest[] } {
-  const requests: HttpRequest[] = [];
-  return {
-    requests,
-    async request(request) {
-      requests.push(request);
-      const reply = replies.shift();
-      if (!reply) throw new Error(`unexpected request ${requests.length}: ${request.method} ${request.url}`);
-      return reply(request);
-    },
-    close: async () => undefined,
-  };
-}
+const fakeHttp = scriptedHttp;
 
 const item = (): LoginPlanItem => ({
   key: 1, id: 'mac:ac:cc:8e:12:34:06', action: 'attempt', reason: null, method: 'http-digest',

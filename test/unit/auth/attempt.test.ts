@@ -7,26 +7,16 @@ import { Ledger } from '../../../src/guard/ledger.js';
 import { Secret } from '../../../src/guard/secret.js';
 import { HttpTransportError, type HttpRequest, type HttpResponse, type HttpTransport } from '../../../src/transport/http.js';
 import type { LoginPlanItem } from '../../../src/guard/planner.js';
+import { httpResponse, scriptedHttp } from '../../support/scripted-http.js';
 
 type Reply = (request: HttpRequest, ledgerText: string) => HttpResponse | Error;
 
-function fakeHttp(ledger: Ledger, replies: Reply[]): HttpTransport & { requests: HttpRequest[] } {
-  const requests: HttpRequest[] = [];
-  return {
-    requests,
-    async request(request) {
-      requests.push(request);
-      const reply = replies.shift();
-      if (!reply) throw new Error(`unexpected request ${requests.length}: ${request.method} ${request.url}`);
-      const result = reply(request, existsSync(ledger.path) ? readFileSync(ledger.path, 'utf8') : '');
-      if (result instanceof Error) throw result;
-      return result;
-    },
-    close: async () => undefined,
-  };
+/** The script sees the ledger's text at each request, so a test can prove the intent was on disk before the knock. */
+function fakeHttp(ledger: Ledger, replies: Reply[]): ReturnType<typeof scriptedHttp> {
+  return scriptedHttp(replies.map((reply) => (request) => reply(request, existsSync(ledger.path) ? readFileSync(ledger.path, 'utf8') : '')));
 }
 
-const response = (statusCode: number, headers: Record<string, string[]> = {}, body = ''): HttpResponse => ({ statusCode, headers, body: Buffer.from(body), certificateSha256: null, elapsedMs: 1 });
+const response = httpResponse;
 const challenge = { 'www-authenticate': ['Digest realm="r", qop="auth", nonce="n1:1685000000000", opaque="", algorithm="MD5", stale="TRUE"', 'Basic realm="r"'] };
 
 const item = (over: Partial<LoginPlanItem> = {}): LoginPlanItem => ({
