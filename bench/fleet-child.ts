@@ -27,6 +27,8 @@ export interface FleetChildConfig {
   /** Where the credential collector listens (needed when a spoofed profile is present). */
   collectorAddress?: string;
   lifetimeMs: number;
+  /** Part of a fleet split over processes: the number of this part's first device in the whole. */
+  indexOffset?: number;
 }
 
 export interface CollectorReport {
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     httpPort: config.httpPort,
     ...(config.subnet ? { subnet: config.subnet } : {}),
     ...(config.addresses ? { addresses: config.addresses } : {}),
+    ...(config.indexOffset ? { indexOffset: config.indexOffset } : {}),
     ...(config.maxAnswerDelayMs !== undefined ? { maxAnswerDelayMs: config.maxAnswerDelayMs } : {}),
     ...(config.multicastInterface ? { multicast: { interfaceAddress: config.multicastInterface } } : {}),
   });

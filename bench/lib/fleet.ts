@@ -52,3 +52,36 @@ export async function startFleetChild(config: FleetChildConfig, options: { names
     },
   };
 }
+
+/** Devices per fleet process: each device holds an HTTP server and up to four UDP sockets, so 2,500 stay under a 20,000-descriptor limit. */
+export const DEVICES_PER_FLEET_PROCESS = 2_500;
+
+/**
+ * One fleet split over several processes (`addresses` cut into runs of DEVICES_PER_FLEET_PROCESS), started one after
+ * the other and reported as one: what a single process cannot hold (10,000 devices is ~50,000 sockets).
+ */
+export async function startSplitFleet(config: FleetChildConfig & { addresses: string[] }, options: { namespace?: string; readyTimeoutMs: number }): Promise<RunningFleet> {
+  const parts: RunningFleet[] = [];
+  try {
+    for (let from = 0; from < config.addresses.length; from += DEVICES_PER_FLEET_PROCESS) {
+      const to = Math.min(config.addresses.length, from + DEVICES_PER_FLEET_PROCESS);
+      parts.push(await startFleetChild({ ...config, profiles: config.profiles.slice(from, to), addresses: config.addresses.slice(from, to), indexOffset: from }, options));
+    }
+  } catch (error) {
+    await Promise.all(parts.map((part) => part.stop()));
+    throw error;
+  }
+  if (parts.length === 1) return parts[0]!;
+  return {
+    process: parts[0]!.process,
+    addresses: parts.flatMap((part) => part.addresses),
+    collectorPort: parts[0]!.collectorPort,
+    async report() {
+      const reports = await Promise.all(parts.map((part) => part.report()));
+      return { devices: reports.flatMap((r) => r.devices), collector: reports.find((r) => r.collector)?.collector ?? null };
+    },
+    async stop() {
+      await Promise.all(parts.map((part) => part.stop()));
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { defaultFleetProfiles, hostAddress } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
 import { createTestNetwork, type TestNetwork } from '../../test/support/netns.js';
-import { startFleetChild, type RunningFleet } from '../lib/fleet.js';
+import { DEVICES_PER_FLEET_PROCESS, startFleetChild, startSplitFleet, type RunningFleet } from '../lib/fleet.js';
 import { runCliScan, type CliScan } from '../lib/oneknock-cli.js';
 import { run } from '../lib/proc.js';
 import { benchRoot, repoRoot } from '../lib/paths.js';
@@ -151,7 +151,8 @@ export async function runUnicast(sizes: number[], reps: number, waitMs: number, 
     const last = hostAddress(UNICAST_SUBNET, 10, size - 1);
     const range = `${first}-${last}`;
     const begin = performance.now();
-    const fleet = await startFleetChild({ profiles: fleetProfiles(size), subnet: UNICAST_SUBNET, httpPort: 0, lifetimeMs: 240_000 }, { readyTimeoutMs: 90_000 });
+    const addresses = Array.from({ length: size }, (_, i) => hostAddress(UNICAST_SUBNET, 10, i));
+    const fleet = await startSplitFleet({ profiles: fleetProfiles(size), addresses, httpPort: 0, lifetimeMs: 600_000 }, { readyTimeoutMs: 180_000 });
     const fleetStartMs = performance.now() - begin;
     try {
       const expected = await expectedDevices(fleet);

@@ -32,6 +32,11 @@ export interface FleetOptions {
   multicast?: { interfaceAddress: string; interfaceName?: string };
   /** Give device i also the IPv6 address <prefix><10+i in hex> (e.g. 'fd00:198:18:7::'), for dual-stack tests. */
   ipv6Prefix?: string;
+  /**
+   * This fleet is part of a larger one split over several processes: its first device is device number
+   * `indexOffset` of the whole, so every copy (MAC, serial, endpoint) stays distinct across the parts.
+   */
+  indexOffset?: number;
 }
 
 export interface DeviceReport {
@@ -90,7 +95,12 @@ function distinctCopy(profile: SimulatorProfile, index: number): SimulatorProfil
 
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const loaded = (options.profiles ?? defaultFleetProfiles()).map((p) => (typeof p === 'string' ? loadProfile(p) : p));
-  const profiles = loaded.map((profile, index) => (loaded.indexOf(profile) === index && loaded.findIndex((p) => p.name === profile.name) === index ? profile : distinctCopy(profile, index)));
+  const offset = options.indexOffset ?? 0;
+  const firstOfName = new Map<string, number>();
+  loaded.forEach((profile, index) => {
+    if (!firstOfName.has(profile.name)) firstOfName.set(profile.name, index);
+  });
+  const profiles = loaded.map((profile, index) => (offset === 0 && firstOfName.get(profile.name) === index ? profile : distinctCopy(profile, index + offset)));
   const subnet = options.subnet ?? '127.77.0';
   const first = options.firstHost ?? 10;
   const devices: SimulatedDevice[] = [];
