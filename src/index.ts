@@ -9,7 +9,9 @@
  */
 export { runScan, DEFAULT_CHANNELS, type ScanOptions, type ScanContext } from './scan/run-scan.js';
 export { createLoginPhase, toPlannedLogin, type LoginPhaseOptions, type ConfirmationOutcome } from './scan/login-phase.js';
-export { expandTarget, expandTargets, MAX_TARGETS_PER_SPEC } from './scan/targets.js';
+export { expandTarget, expandTargets, parseTargets, MAX_TARGETS_PER_SPEC } from './scan/targets.js';
+export { TargetSet } from './model/target-set.js';
+export { describeSweep, formatDuration } from './scan/sweep-plan.js';
 export { selectInterfaces, type MulticastInterface } from './transport/interfaces.js';
 export type { DiscoveryChannelRunner, DiscoveryContext } from './discovery/types.js';
 export { ScanDocumentBuilder, type ScanDocument } from './output/json.js';

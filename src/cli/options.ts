@@ -1,7 +1,7 @@
 /** The scan's flags (docs/SAFETY.md "Scan options"), shared by `scan` and `demo`, and their validation into ScanOptions. */
 import type { Command } from 'commander';
 import { UsageError } from '../model/errors.js';
-import { expandTargets, selectInterfaces, type ScanOptions } from '../index.js';
+import { parseTargets, selectInterfaces, type ScanOptions } from '../index.js';
 import { currentPlatform, isWindows } from '../guard/platform.js';
 
 export interface ScanFlags {
@@ -9,6 +9,7 @@ export interface ScanFlags {
   ndjson?: boolean;
   wait: string;
   settle?: string;
+  rate?: string;
   target: string[];
   multicast: boolean;
   interface: string[];
@@ -45,7 +46,8 @@ export function addScanOptions(command: Command): Command {
     .option('--json', 'print one JSON document on stdout when done')
     .option('--ndjson', 'print one JSON event per line as things happen')
     .option('--wait <ms>', 'how long to listen for discovery answers', '3000')
-    .option('--settle <ms>', 'finish discovery early once no new answer has arrived for this long (devices answer within 500 ms)')
+    .option('--settle <ms>', 'finish discovery early once no new answer has arrived for this long after the last address was probed (devices answer within 500 ms)')
+    .option('--rate <n>', 'new --target addresses probed per second at most (default 4000); on-link ones are also paced to fit the neighbour table')
     .option('--target <spec>', 'also probe these hosts by unicast: IPv4, IPv6, a.b.c.d-a.b.c.e, or CIDR (/16 or smaller); repeatable', collect, [])
     .option('--no-multicast', 'do not send multicast/broadcast probes; only --target hosts are probed')
     .option('--interface <name>', 'multicast on this interface only; repeatable', collect, [])
@@ -69,15 +71,16 @@ export function addScanOptions(command: Command): Command {
 
 export function scanOptionsFrom(flags: ScanFlags, extraTargets: string[] = []): ScanOptions {
   if (flags.json && flags.ndjson) throw new UsageError('--json and --ndjson are exclusive: choose one');
-  const targets = expandTargets([...flags.target, ...extraTargets]);
+  const targets = parseTargets([...flags.target, ...extraTargets]);
   const interfaces = flags.multicast ? selectInterfaces(flags.interface, undefined, { zoneByIndex: isWindows(currentPlatform()) }) : [];
   if (!flags.multicast && flags.interface.length > 0) throw new UsageError('--interface has no effect with --no-multicast: drop one of them');
-  if (!flags.multicast && targets.length === 0) throw new UsageError('--no-multicast without --target leaves nothing to probe: add --target <spec>');
+  if (!flags.multicast && targets.size === 0) throw new UsageError('--no-multicast without --target leaves nothing to probe: add --target <spec>');
   return {
     targets,
     interfaces,
     waitMs: positiveInt('--wait', flags.wait, 600_000),
     ...(flags.settle !== undefined ? { settleMs: positiveInt('--settle', flags.settle, 600_000) } : {}),
+    ...(flags.rate !== undefined ? { sweepRate: positiveInt('--rate', flags.rate, 1_000_000) } : {}),
     timeoutMs: positiveInt('--timeout', flags.timeout, 600_000),
     concurrency: positiveInt('--concurrency', flags.concurrency, 4096),
   };

@@ -10,7 +10,6 @@ import { buildDhipDiscover, parseDhipMessage, type DhipDeviceInfo, type DhipMess
 import type { Evidence } from '../model/device.js';
 import type { Observation } from '../model/record.js';
 import type { UdpMessage } from '../transport/udp.js';
-import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
 import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
 import { DHIP_PORT, DHIP_GROUP } from '../protocols/dhip/index.js';
@@ -22,21 +21,18 @@ export const dhipChannel: DiscoveryChannelRunner = {
   name: 'dhip',
   async run(context) {
     const search = buildDhipDiscover();
-    const answered = new Set<string>();
     const isDuplicate = createDuplicateFilter();
     const limits = limitSources(context, 'DHIP');
     const sockets = createProbeSockets(context, 'DHIP', (message) => {
       if (!limits.admit(message) || isDuplicate(message)) return;
-      answered.add(message.address);
       handleDhipDatagram(limits.context, message);
     });
     try {
       const sweeps: Array<Promise<void>> = [];
       // DHIP discovery is IPv4 only.
-      const targets = context.targets.filter((target) => isIPv4(target));
-      if (targets.length > 0) {
+      if (context.sweep.targets.ipv4Count > 0) {
         const socket = await sockets.open({ type: 'udp4' }, 'unicast');
-        if (socket) sweeps.push(sweepTargets(context, { label: 'DHIP', socket, payload: search, port: DHIP_PORT, targets, answered }));
+        if (socket) sweeps.push(sweepTargets(context, { label: 'DHIP', socket, payload: search, port: DHIP_PORT, accepts: isIPv4 }));
       }
       for (const iface of context.interfaces) {
         if (iface.family !== 'IPv4') continue;
@@ -51,7 +47,7 @@ export const dhipChannel: DiscoveryChannelRunner = {
           await socket.send(search, DHIP_PORT, destination).catch((error: Error) => context.warn(null, `DHIP search to ${destination} on ${iface.name} failed: ${error.message}`, 'send-failed'));
         }
       }
-      await Promise.all([delay(context.waitMs, context.signal), ...sweeps]);
+      await Promise.all([context.sweep.listen(context.signal), ...sweeps]);
     } finally {
       await sockets.closeAll();
     }

@@ -10,7 +10,6 @@ import { buildSadpInquiry, parseSadpMessage, type SadpMessage, type SadpProbeMat
 import type { Evidence } from '../model/device.js';
 import type { Observation } from '../model/record.js';
 import type { UdpMessage } from '../transport/udp.js';
-import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
 import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
 import { SADP_PORT, SADP_GROUP } from '../protocols/sadp/index.js';
@@ -27,21 +26,18 @@ export const sadpChannel: DiscoveryChannelRunner = {
       context.warn(null, `SADP inquiry not sent: ${(error as Error).message}`, 'sadp-bad-uuid');
       return;
     }
-    const answered = new Set<string>();
     const isDuplicate = createDuplicateFilter();
     const limits = limitSources(context, 'SADP');
     const sockets = createProbeSockets(context, 'SADP', (message) => {
       if (!limits.admit(message) || isDuplicate(message)) return;
-      answered.add(message.address);
       handleSadpDatagram(limits.context, message);
     });
     try {
       const sweeps: Array<Promise<void>> = [];
       // SADP is IPv4 only: an IPv6 target has nothing listening on 37020.
-      const targets = context.targets.filter((target) => isIPv4(target));
-      if (targets.length > 0) {
+      if (context.sweep.targets.ipv4Count > 0) {
         const socket = await sockets.open({ type: 'udp4' }, 'unicast');
-        if (socket) sweeps.push(sweepTargets(context, { label: 'SADP', socket, payload: inquiry, port: SADP_PORT, targets, answered }));
+        if (socket) sweeps.push(sweepTargets(context, { label: 'SADP', socket, payload: inquiry, port: SADP_PORT, accepts: isIPv4 }));
       }
       for (const iface of context.interfaces) {
         if (iface.family !== 'IPv4') continue;
@@ -60,7 +56,7 @@ export const sadpChannel: DiscoveryChannelRunner = {
         );
         await socket?.send(inquiry, SADP_PORT, SADP_GROUP).catch((error: Error) => context.warn(null, `SADP multicast on ${iface.name} failed: ${error.message}`, 'send-failed'));
       }
-      await Promise.all([delay(context.waitMs, context.signal), ...sweeps]);
+      await Promise.all([context.sweep.listen(context.signal), ...sweeps]);
     } finally {
       await sockets.closeAll();
     }

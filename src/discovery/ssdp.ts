@@ -37,22 +37,20 @@ export function createSsdpChannel(options: SsdpChannelOptions = {}): DiscoveryCh
       const http = options.http ?? createHttpTransport();
       const limits = limitSources(context, 'SSDP');
       const session = new SsdpSession(limits.context, http);
-      const answered = new Set<string>();
       const isDuplicate = createDuplicateFilter();
       const sockets = createProbeSockets(context, 'SSDP', (message) => {
         if (!limits.admit(message) || isDuplicate(message)) return;
-        answered.add(message.address);
         session.handle(message);
       });
       try {
         const sweeps: Array<Promise<void>> = [];
-        for (const [type, targets] of [
-          ['udp4', context.targets.filter((t) => isIPv4(t))],
-          ['udp6', context.targets.filter((t) => isIPv6(t))],
+        for (const [type, count, accepts] of [
+          ['udp4', context.sweep.targets.ipv4Count, isIPv4],
+          ['udp6', context.sweep.targets.ipv6Count, isIPv6],
         ] as const) {
-          if (targets.length === 0) continue;
+          if (count === 0) continue;
           const socket = await sockets.open({ type }, `unicast (${type})`);
-          if (socket) sweeps.push(sweepTargets(context, { label: 'SSDP', socket, payload: search, port: SSDP_PORT, targets, answered }));
+          if (socket) sweeps.push(sweepTargets(context, { label: 'SSDP', socket, payload: search, port: SSDP_PORT, accepts }));
         }
         for (const iface of context.interfaces) {
           if (iface.family !== 'IPv4') continue;
@@ -63,7 +61,7 @@ export function createSsdpChannel(options: SsdpChannelOptions = {}): DiscoveryCh
           );
           await socket?.send(search, SSDP_PORT, SSDP_GROUP).catch((error: Error) => context.warn(null, `SSDP multicast on ${iface.name} failed: ${error.message}`, 'send-failed'));
         }
-        await Promise.all([delay(context.waitMs, context.signal), ...sweeps]);
+        await Promise.all([context.sweep.listen(context.signal), ...sweeps]);
         await sockets.closeAll();
         await session.settle();
       } finally {

@@ -3,12 +3,16 @@ import type { MulticastInterface } from '../transport/interfaces.js';
 
 export type { MulticastInterface };
 import type { UdpSocketFactory } from '../transport/udp.js';
+import type { Sweep } from './sweep.js';
+import type { NeighbourView } from '../transport/neighbours.js';
 
 
 export interface DiscoveryContext {
   udp: UdpSocketFactory;
-  /** Hosts to probe by unicast. */
-  targets: string[];
+  /** The unicast sweep every channel joins (its targets, pace, resends and listening window). */
+  sweep: Sweep;
+  /** The kernel's neighbour (ARP) view: the TCP probe skips an on-link address nobody answered ARP for. */
+  neighbours?: NeighbourView;
   /** Interfaces to multicast on; empty when --no-multicast. */
   interfaces: MulticastInterface[];
   waitMs: number;
@@ -23,6 +27,6 @@ export interface DiscoveryContext {
 
 export interface DiscoveryChannelRunner {
   readonly name: Observation['channel'];
-  /** Probe and listen until ctx.waitMs has passed or ctx.signal aborts. */
+  /** Probe and listen until the sweep's listening window is over (sweep.listen) or ctx.signal aborts. */
   run(context: DiscoveryContext): Promise<void>;
 }

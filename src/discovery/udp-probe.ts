@@ -1,44 +1,13 @@
 /**
  * What the SADP, DHIP and SSDP channels share: open a socket through the injected factory (a failure is a warning,
- * never a failed scan), send one probe to every target by unicast, once more to the targets that stayed silent
+ * never a failed scan), send one probe to every target of the shared sweep, again to the targets still silent
  * (UDP is lossy), drop duplicate datagrams (a device heard on two interfaces, or answering twice), and bound what
  * one source address can make us do (a host answering a probe with hundreds of datagrams or identities).
  */
 import { createHash } from 'node:crypto';
 import type { Observation } from '../model/record.js';
 import type { UdpEndpoint, UdpMessage, UdpOpenOptions } from '../transport/udp.js';
-import { delay } from '../util/async-queue.js';
 import type { DiscoveryContext } from './types.js';
-
-/** Datagrams in flight at once during a unicast sweep (a /16 is 65 536 targets). */
-const SEND_BATCH = 128;
-/** The resend waits this long, or half the listening window when that is shorter. */
-const RESEND_AFTER_MS = 600;
-const MAX_RESENDS = 3;
-
-/**
- * When to resend to the targets still silent: every 600 ms (the first after half the wait when that is shorter),
- * at most three times, and never so late that an answer (≤ 500 ms, APP_MAX_DELAY) could not arrive in the wait.
- * UDP is lossy and a burst of answers can overflow a receive buffer the kernel keeps small (rmem_max).
- */
-export function resendTimes(waitMs: number): number[] {
-  const times: number[] = [];
-  let at = Math.min(RESEND_AFTER_MS, waitMs / 2);
-  while (times.length < MAX_RESENDS && (times.length === 0 || at <= waitMs - 500)) {
-    times.push(at);
-    at += RESEND_AFTER_MS;
-  }
-  return times;
-}
-
-/** Sleep until each resend time (measured from `started`), calling `resend` for the targets still silent. */
-export async function resendToSilent(context: DiscoveryContext, started: number, resend: () => Promise<void>): Promise<void> {
-  for (const at of resendTimes(context.waitMs)) {
-    await delay(Math.max(0, at - (performance.now() - started)), context.signal);
-    if (context.signal.aborted) return;
-    await resend();
-  }
-}
 
 export interface ProbeSockets {
   readonly all: UdpEndpoint[];
@@ -78,27 +47,23 @@ export function createProbeSockets(context: DiscoveryContext, label: string, han
 }
 
 /**
- * Send `payload` to `port` on each target, in batches, then again (resendTimes) to the targets not in `answered`.
- * Resolves when the last resend is done (inside the listening window), or at once when the scan is aborted.
+ * Send `payload` to `port` on every target of the sweep as its batch is released, and again to the ones no channel
+ * has heard (discovery/sweep.ts). Resolves when the last resend is sent, or at once when the scan is aborted.
  */
 export async function sweepTargets(
   context: DiscoveryContext,
-  options: { label: string; socket: UdpEndpoint; payload: Buffer; port: number; targets: string[]; answered: ReadonlySet<string> },
+  options: { label: string; socket: UdpEndpoint; payload: Buffer; port: number; accepts?: (address: string) => boolean },
 ): Promise<void> {
   const { label, socket, payload, port } = options;
-  const send = async (targets: string[]): Promise<void> => {
-    for (let i = 0; i < targets.length; i += SEND_BATCH) {
-      if (context.signal.aborted) return;
-      await Promise.all(
-        targets.slice(i, i + SEND_BATCH).map((target) =>
-          socket.send(payload, port, target).catch((error: Error) => context.warn(target, `${label} probe not sent: ${error.message}`, 'send-failed')),
-        ),
-      );
-    }
-  };
-  const started = performance.now();
-  await send(options.targets);
-  await resendToSilent(context, started, () => send(options.targets.filter((target) => !options.answered.has(target))));
+  await context.sweep.join(
+    {
+      ...(options.accepts ? { accepts: options.accepts } : {}),
+      send: async (targets) => {
+        await Promise.all(targets.map((target) => socket.send(payload, port, target).catch((error: Error) => context.warn(target, `${label} probe not sent: ${error.message}`, 'send-failed'))));
+      },
+    },
+    context.signal,
+  );
 }
 
 /** Remembers datagrams already handled, by sender and content. */

@@ -15,11 +15,10 @@ import type { Evidence } from '../model/device.js';
 import type { UdpEndpoint, UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
-import { limitSources, resendToSilent } from './udp-probe.js';
+import { limitSources } from './udp-probe.js';
 import { WS_DISCOVERY_PORT, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP } from '../protocols/ws-discovery/index.js';
 export { WS_DISCOVERY_PORT, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP };
 
-const SEND_BATCH = 128;
 /** SOAP-over-UDP 1.1 (OASIS 2009) Appendix I, default retransmission parameters for multicast. */
 export const MULTICAST_UDP_REPEAT = 4;
 export const UDP_MIN_DELAY = 50;
@@ -44,7 +43,6 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
   async run(context) {
     const sockets: UdpEndpoint[] = [];
     let closed = false;
-    const answered = new Set<string>();
     const messageId = context.newUuid();
     const probe = Buffer.from(buildProbe(messageId), 'utf8');
     // A flood from one host (hundreds of ProbeMatches per probe) is cut off; each datagram may carry 64 matches.
@@ -57,7 +55,6 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
       if (seen.has(key)) return;
       if (seen.size < 65_536) seen.add(key);
       if (!limits.admit(message)) return;
-      answered.add(message.address);
       // Runs inside the socket's 'message' event: a throw here would be an uncaught exception, ending the scan.
       try {
         handleMessage(limits.context, message);
@@ -66,25 +63,24 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
       }
     };
     try {
-      if (context.targets.length > 0) {
-        const v4 = context.targets.filter((t) => !t.includes(':'));
-        const v6 = context.targets.filter((t) => t.includes(':'));
-        if (v4.length > 0) sockets.push(await openListening(context, 'udp4', handle));
-        if (v6.length > 0) sockets.push(await openListening(context, 'udp6', handle));
-        const sendUnicast = async (targets: string[]): Promise<void> => {
-          for (let i = 0; i < targets.length; i += SEND_BATCH) {
-            if (context.signal.aborted) return;
-            await Promise.all(
-              targets.slice(i, i + SEND_BATCH).map((target) => {
-                const socket = sockets.find((s) => s.localAddress.includes(':') === target.includes(':'));
-                return socket?.send(probe, WS_DISCOVERY_PORT, target).catch((error: Error) => context.warn(target, `WS-Discovery probe not sent: ${error.message}`, 'send-failed'));
-              }),
-            );
-          }
-        };
-        const started = performance.now();
-        await sendUnicast(context.targets);
-        void resendToSilent(context, started, () => sendUnicast(context.targets.filter((t) => !answered.has(t))));
+      let unicast: Promise<void> = Promise.resolve();
+      if (context.sweep.size > 0) {
+        if (context.sweep.targets.ipv4Count > 0) sockets.push(await openListening(context, 'udp4', handle));
+        if (context.sweep.targets.ipv6Count > 0) sockets.push(await openListening(context, 'udp6', handle));
+        const unicastSockets = [...sockets];
+        unicast = context.sweep.join(
+          {
+            send: async (targets) => {
+              await Promise.all(
+                targets.map((target) => {
+                  const socket = unicastSockets.find((s) => s.localAddress.includes(':') === target.includes(':'));
+                  return socket?.send(probe, WS_DISCOVERY_PORT, target).catch((error: Error) => context.warn(target, `WS-Discovery probe not sent: ${error.message}`, 'send-failed'));
+                }),
+              );
+            },
+          },
+          context.signal,
+        );
       }
       // Hello and Bye go to the group's port 3702: listen there too, so devices that come up during the wait
       // are heard (our own multicast Probe echoes back here and is ignored as kind 'probe').
@@ -135,7 +131,7 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
           }
         })();
       }
-      await delay(context.waitMs, context.signal);
+      await Promise.all([context.sweep.listen(context.signal), unicast]);
     } finally {
       closed = true;
       await Promise.all(sockets.map((s) => s.close()));

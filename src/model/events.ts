@@ -43,6 +43,21 @@ export interface PhaseEvent {
   phase: ScanPhase;
   state: 'started' | 'finished';
   detail?: string;
+  /** On `discovery started` with unicast targets: what the sweep covers and how long it should take. */
+  sweep?: SweepPlanInfo;
+}
+
+export interface SweepPlanInfo {
+  addresses: number;
+  /** Of them on a directly attached network (each one a neighbour the kernel must resolve). */
+  onLink: number;
+  /** New addresses a second at most. */
+  ratePerSecond: number;
+  /** The on-link pace the neighbour table allows, or null when no target is on-link. */
+  onLinkRatePerSecond: number | null;
+  /** Expected discovery time: sending at that pace, plus the wait for the last answers. */
+  estimateMs: number;
+  onLinkNetworks: string[];
 }
 
 export interface PlannedLogin {

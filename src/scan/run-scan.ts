@@ -20,10 +20,21 @@ import { refreshIdentity } from './identity.js';
 import { addressesToSplit } from './split.js';
 import { createLoginPhase, type ConfirmationOutcome, type LoginPhaseOptions } from './login-phase.js';
 import { isAttempted } from '../model/device.js';
+import { TargetSet } from '../model/target-set.js';
+import { Sweep, type NeighbourPacing } from '../discovery/sweep.js';
+import { createNeighbourView, onLinkNetworks, readNeighbourLimits, type NeighbourLimits, type NeighbourView, type OnLinkNetwork } from '../transport/neighbours.js';
+import { describeSweep } from './sweep-plan.js';
 
 export interface ScanOptions {
-  /** Hosts to probe by unicast (already expanded from --target specs). */
-  targets: string[];
+  /** Hosts to probe by unicast (parsed from --target specs: parseTargets). */
+  targets: string[] | TargetSet;
+  /** New addresses a second the sweep releases at most (default DEFAULT_SWEEP_RATE). */
+  sweepRate?: number;
+  /**
+   * The kernel's neighbour table, for pacing on-link targets (defaults: read from /proc, the interfaces from
+   * os.networkInterfaces). `networks: []` turns the pacing off.
+   */
+  neighbours?: { limits?: NeighbourLimits; networks?: OnLinkNetwork[]; view?: NeighbourView };
   /** Interfaces to multicast on; empty for --no-multicast. */
   interfaces: MulticastInterface[];
   waitMs: number;
@@ -145,7 +156,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       const current = registry.get(record.key);
       if (!current) {
         // Folded into another record since this pass was queued: that record probes this address instead.
-        const owner = registry.all().find((r) => r.device.addresses.includes(address));
+        const owner = registry.ownerOf(address);
         if (owner) scheduleFingerprint(owner, address);
         return;
       }
@@ -159,12 +170,13 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       }
       // While the probes ran, another observation may have folded this record into another: continue with the
       // record that now holds the device, never with the stale one (that would fold live records into a dead one).
-      const live = registry.get(current.key) ?? registry.all().find((r) => r.device.addresses.includes(address));
+      const live = registry.get(current.key) ?? registry.ownerOf(address);
       if (!live) return;
       const liveState = fingerprints.get(live.key) ?? fingerprintState;
       // What this pass learned went into the folded record's state after the fold copied it: copy it again.
       if (liveState !== fingerprintState) mergeState(liveState, fingerprintState);
       refreshIdentity(live, liveState);
+      registry.reindex(live);
       const identified = registry.identify(live, { mac: live.device.mac, serial: live.device.serial });
       if (identified.foldedKeys.length > 0) mergeFingerprints(identified.record.key, identified.foldedKeys);
       context.emitDevice(identified.record, identified.previousId, identified.foldedIds);
@@ -209,34 +221,49 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   let lastAnswerAt = now();
   const found = (observation: Observation): void => {
     lastAnswerAt = now();
+    sweep.heard(observation.address);
     const { record, previousId, foldedIds, foldedKeys, rekeyed } = registry.observe(observation);
     for (const other of rekeyed ?? []) context.emitDevice(other.record, other.previousId);
     mergeFingerprints(record.key, foldedKeys);
     refreshIdentity(record, fingerprints.get(record.key));
+    registry.reindex(record);
     context.emitDevice(record, previousId, foldedIds);
     scheduleFingerprint(record, observation.address);
   };
 
+  const targets = options.targets instanceof TargetSet ? options.targets : TargetSet.of(options.targets);
+  const networks = targets.ipv4Count > 0 ? (options.neighbours?.networks ?? onLinkNetworks()) : [];
+  const neighbourView = options.neighbours?.view ?? createNeighbourView();
+  const sweep = new Sweep(targets, {
+    waitMs: options.waitMs,
+    ...(options.sweepRate !== undefined ? { ratePerSecond: options.sweepRate } : {}),
+    neighbours: networks.length > 0 ? neighbourPacing(options.neighbours?.limits ?? readNeighbourLimits(), networks) : null,
+    view: neighbourView,
+  });
   const discovery: DiscoveryContext = {
     udp: options.udp ?? openUdpSocket,
-    targets: options.targets,
+    sweep,
+    neighbours: neighbourView,
     interfaces: options.interfaces,
     waitMs: options.waitMs,
     signal: discoverySignal,
     found,
     warn,
     newUuid: options.newUuid ?? randomUUID,
-    known: (address) => registry.all().some((r) => r.device.addresses.includes(address)),
+    known: (address) => registry.hasAddress(address),
   };
 
   try {
-    queue.push({ type: 'phase', at: iso(), phase: 'discovery', state: 'started' });
+    const plan = sweep.size > 0 ? sweep.estimate() : null;
+    queue.push({ type: 'phase', at: iso(), phase: 'discovery', state: 'started', ...(plan ? { detail: describeSweep(plan), sweep: plan } : {}) });
     const channels = options.channels ?? DEFAULT_CHANNELS;
     const discoveryStarted = now();
     const settle = options.settleMs;
     const settleTimer = settle === undefined ? null : setInterval(() => {
       const t = now();
-      if (t - discoveryStarted >= settle && t - lastAnswerAt >= settle) discoveryController.abort();
+      // The settle counts from the last batch sent: a paced sweep of a /16 is not over when answers pause.
+      const sinceRelease = sweep.lastReleaseAt === null ? -1 : performance.now() - sweep.lastReleaseAt;
+      if (t - discoveryStarted >= settle && t - lastAnswerAt >= settle && sinceRelease >= settle) discoveryController.abort();
     }, Math.max(20, Math.min(100, settle / 5)));
     await Promise.all(
       channels.map((channel) =>
@@ -249,7 +276,9 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       at: iso(),
       phase: 'discovery',
       state: 'finished',
-      detail: discoveryController.signal.aborted ? `settled: no new answer for ${settle} ms after ${now() - discoveryStarted} ms` : `listened ${options.waitMs} ms`,
+      detail: discoveryController.signal.aborted
+        ? `settled: no new answer for ${settle} ms after ${now() - discoveryStarted} ms`
+        : `listened ${options.waitMs} ms${sweep.size > 0 ? ` after the last of ${sweep.size} addresses was probed` : ''}`,
     });
     queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'started' });
     const budgetMs = options.fingerprintBudgetMs ?? FINGERPRINT_BUDGET_TIMEOUTS * options.timeoutMs;
@@ -266,10 +295,12 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
         const fresh = registry.split(record, address);
         warn(address, `answered with the identity of ${claimed} but its own HTTP/ONVIF/RTSP answers disagree: listed as a separate device`, 'identity-disagrees');
         refreshIdentity(fresh, undefined);
+        registry.reindex(fresh);
         context.emitDevice(fresh);
         scheduleFingerprint(fresh, address);
       }
       refreshIdentity(record, undefined);
+      registry.reindex(record);
       context.emitDevice(record, record.device.id !== claimed ? claimed : null);
       for (const address of record.device.addresses) scheduleFingerprint(record, address);
     }
@@ -302,6 +333,15 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     controller.abort();
     await http.close();
   }
+}
+
+/**
+ * Room for this sweep in the neighbour table: 60 % of what is free may be resolving at once, and resolving plus
+ * recently heard stay 128 entries under the limit (the host's own neighbours, a VMS recording from cameras).
+ */
+export function neighbourPacing(limits: NeighbourLimits, networks: OnLinkNetwork[]): NeighbourPacing {
+  const room = Math.max(64, limits.tableMax - limits.entries);
+  return { networks, budget: Math.max(32, Math.floor(room * 0.6)), ceiling: Math.max(48, room - 128), resolveMs: limits.resolveMs + 250 };
 }
 
 export { addEvidence };

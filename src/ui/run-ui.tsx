@@ -23,7 +23,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<{ log
   const instance = render(
     <App
       session={session}
-      scope={{ interfaces: [...new Set(options.scan.interfaces.map((i) => i.name))], targets: options.scan.targets.length }}
+      scope={{ interfaces: [...new Set(options.scan.interfaces.map((i) => i.name))], targets: Array.isArray(options.scan.targets) ? options.scan.targets.length : options.scan.targets.size }}
       {...(options.defaultUser ? { defaultUser: options.defaultUser } : {})}
       {...(options.fileEntries ? { fileEntries: options.fileEntries } : {})}
       history={(keys) => attemptsFor(ledger.read(), keys)}

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUdpSocket } from '../../src/transport/udp.js';
 import type { Observation } from '../../src/scan/registry.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from '../../src/discovery/types.js';
+import { testSweep } from '../support/sweep.js';
 import { sadpChannel } from '../../src/discovery/sadp.js';
 import { dhipChannel } from '../../src/discovery/dhip.js';
 import { createSsdpChannel } from '../../src/discovery/ssdp.js';
@@ -74,13 +75,17 @@ interface Run {
 async function runChannel(channel: DiscoveryChannelRunner, overrides: Partial<DiscoveryContext> = {}): Promise<Run> {
   const observations: Observation[] = [];
   const warnings: Run['warnings'] = [];
+  const sweep = testSweep(TARGETS, overrides.waitMs ?? WAIT_MS);
   const context: DiscoveryContext = {
     udp: openUdpSocket,
-    targets: TARGETS,
+    sweep,
     interfaces: [],
     waitMs: WAIT_MS,
     signal: AbortSignal.timeout(10_000),
-    found: (o) => observations.push(o),
+    found: (o) => {
+      sweep.heard(o.address);
+      observations.push(o);
+    },
     warn: (address, message, code) => warnings.push({ address, message, ...(code ? { code } : {}) }),
     newUuid: randomUUID,
     ...overrides,

@@ -4,6 +4,7 @@
  */
 import type { Observation } from '../../src/scan/registry.js';
 import type { DiscoveryContext, MulticastInterface } from '../../src/discovery/types.js';
+import { testSweep } from './sweep.js';
 import type { UdpEndpoint, UdpMessage, UdpOpenOptions, UdpSocketFactory } from '../../src/transport/udp.js';
 
 export interface SentDatagram {
@@ -110,17 +111,21 @@ export function createRecordingContext(options: {
   const observations: Observation[] = [];
   const warnings: RecordedWarning[] = [];
   const controller = new AbortController();
+  const sweep = testSweep(options.targets ?? [], options.waitMs ?? 60);
   return {
     observations,
     warnings,
     controller,
     context: {
       udp: options.udp,
-      targets: options.targets ?? [],
+      sweep,
       interfaces: options.interfaces ?? [],
       waitMs: options.waitMs ?? 60,
       signal: controller.signal,
-      found: (observation) => observations.push(observation),
+      found: (observation) => {
+        sweep.heard(observation.address);
+        observations.push(observation);
+      },
       warn: (address, message, code) => warnings.push({ address, message, code }),
       newUuid: () => options.uuid ?? '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
     },

@@ -248,7 +248,7 @@ describe('sadpChannel: failures are warnings', () => {
 
 describe('resend schedule', () => {
   it('resends to silent targets up to three times, never too late for an answer to arrive in the wait', async () => {
-    const { resendTimes } = await import('../../../src/discovery/udp-probe.js');
+    const { resendTimes } = await import('../../../src/discovery/sweep.js');
     expect(resendTimes(3000)).toEqual([600, 1200, 1800]);
     expect(resendTimes(1500)).toEqual([600]);
     expect(resendTimes(800)).toEqual([400]);

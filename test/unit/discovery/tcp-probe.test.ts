@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTcpProbeChannel, PROBE_PORTS } from '../../../src/discovery/tcp-probe.js';
 import type { DiscoveryContext } from '../../../src/discovery/types.js';
+import { testSweep } from '../../support/sweep.js';
 import type { Observation } from '../../../src/model/record.js';
 import type { TcpConnectOutcome, TcpConnectRequest } from '../../../src/transport/tcp-connect.js';
 
@@ -8,7 +9,7 @@ function context(targets: string[], known: Set<string> = new Set()): { ctx: Disc
   const found: Observation[] = [];
   const ctx: DiscoveryContext = {
     udp: () => Promise.reject(new Error('no UDP in this test')),
-    targets,
+    sweep: testSweep(targets, 200),
     interfaces: [],
     waitMs: 200,
     signal: new AbortController().signal,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandTarget, expandTargets } from '../../../src/scan/targets.js';
+import { expandTarget, expandTargets, parseTargets } from '../../../src/scan/targets.js';
 import { UsageError } from '../../../src/model/errors.js';
 
 describe('--target specs', () => {
@@ -20,10 +20,11 @@ describe('--target specs', () => {
     expect(expandTarget('198.18.0.7/32')).toEqual(['198.18.0.7']);
   });
 
-  it('refuses blocks larger than /16 and malformed specs with a usage error that says what is accepted', () => {
-    expect(() => expandTarget('10.0.0.0/15')).toThrow(UsageError);
-    expect(() => expandTarget('10.0.0.0/15')).toThrow(/largest block accepted is \/16/);
-    expect(() => expandTarget('10.0.0.0-10.2.0.0')).toThrow(/at most 65536/);
+  it('refuses blocks larger than /8 and malformed specs with a usage error that says what is accepted', () => {
+    expect(() => expandTarget('10.0.0.0/7')).toThrow(UsageError);
+    expect(() => expandTarget('10.0.0.0/7')).toThrow(/largest block accepted is \/8/);
+    expect(() => expandTarget('10.0.0.0-12.0.0.0')).toThrow(/at most 16777216/);
+    expect(() => parseTargets(['10.0.0.0/8', '11.0.0.0/9'])).toThrow(/together; at most 16777216/);
     expect(() => expandTarget('camera.local')).toThrow(/give an IPv4 or IPv6 address/);
     expect(() => expandTarget('10.0.0.9-10.0.0.1')).toThrow(/ends before it starts/);
     expect(() => expandTarget('300.1.1.1')).toThrow(UsageError);
@@ -31,5 +32,16 @@ describe('--target specs', () => {
 
   it('de-duplicates across specs, keeping order', () => {
     expect(expandTargets(['10.0.0.2', '10.0.0.1-3'])).toEqual(['10.0.0.2', '10.0.0.1', '10.0.0.3']);
+  });
+
+  it('holds a /12 as ranges: size, addresses on demand, overlaps swept once', () => {
+    const set = parseTargets(['10.16.0.0/12', '10.16.0.5-10.16.0.9', '10.31.255.250-10.32.0.3', 'fd00::1']);
+    // /12 without network and broadcast, plus the part of the last range outside the block, plus one IPv6.
+    expect(set.size).toBe(2 ** 20 - 2 + 5 + 1);
+    expect(set.at(0)).toBe('10.16.0.1');
+    expect(set.at(2 ** 20 - 3)).toBe('10.31.255.254');
+    expect(set.slice(2 ** 20 - 2, 2 ** 20 + 3)).toEqual(['10.31.255.255', '10.32.0.0', '10.32.0.1', '10.32.0.2', '10.32.0.3']);
+    expect(set.at(set.size - 1)).toBe('fd00::1');
+    expect(set.ipv4Count).toBe(set.size - 1);
   });
 });
