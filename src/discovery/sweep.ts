@@ -57,6 +57,13 @@ export interface SweepOptions {
   neighbours?: NeighbourPacing | null;
   /** The kernel's neighbour view: resends skip an address whose resolution is still pending (nobody there yet). */
   view?: NeighbourView;
+  /**
+   * Work the answers made that is not done yet (devices waiting for their fingerprint): no new batch while it is over
+   * `maxBacklog`. Answers arrive as fast as we probe; a scanner that cannot keep up lets its receive buffers overflow
+   * and loses the answers, so the sweep waits for it instead.
+   */
+  backlog?: () => number;
+  maxBacklog?: number;
   now?: () => number;
 }
 
@@ -98,6 +105,8 @@ export class Sweep {
   private readonly pacing: NeighbourPacing | null;
   private readonly view: NeighbourView | null;
   private readonly now: () => number;
+  private readonly backlog: (() => number) | null;
+  private readonly maxBacklog: number;
   private readonly batches: Batch[] = [];
   private released = 0;
   private startedAt: number | null = null;
@@ -119,6 +128,8 @@ export class Sweep {
     this.pacing = options.neighbours && options.neighbours.networks.length > 0 ? options.neighbours : null;
     this.view = options.view ?? null;
     this.now = options.now ?? (() => performance.now());
+    this.backlog = options.backlog ?? null;
+    this.maxBacklog = options.maxBacklog ?? Infinity;
   }
 
   get size(): number {
@@ -236,6 +247,7 @@ export class Sweep {
     this.tokens = Math.min(Math.max(SWEEP_BATCH, this.rate * (TICK_MS / 1000) * 2), this.tokens + ((t - this.lastAdvance) * this.rate) / 1000);
     this.lastAdvance = t;
     this.expire(t);
+    if (this.backlog && this.backlog() > this.maxBacklog) return;
     while (this.released < this.size && this.tokens >= 1) {
       let room = Math.min(SWEEP_BATCH, Math.floor(this.tokens), this.size - this.released);
       let onLink = 0;

@@ -14,7 +14,9 @@ export interface ScanDocument {
 
 /** Folds the event stream into the final document; devices keep the order they were first found in. */
 export class ScanDocumentBuilder {
-  private readonly devices = new Map<string, Device>();
+  /** By id; `order` is when the device was first found (a re-keyed device keeps its place, in O(1)). */
+  private readonly devices = new Map<string, { order: number; device: Device }>();
+  private nextOrder = 0;
   private readonly warnings: ScanDocument['warnings'] = [];
   private startedAt: string | null = null;
   private finishedAt: string | null = null;
@@ -23,14 +25,20 @@ export class ScanDocumentBuilder {
   add(event: ScanEvent): void {
     switch (event.type) {
       case 'device': {
-        if (event.previousId && event.previousId !== event.device.id && this.devices.has(event.previousId)) {
-          // Re-key in place so the device keeps its position.
-          const entries = [...this.devices.entries()].map(([id, d]) => (id === event.previousId ? [event.device.id, event.device] as const : [id, d] as const));
-          this.devices.clear();
-          for (const [id, d] of entries) this.devices.set(id, d);
+        const id = event.device.id;
+        let slot = this.devices.get(id);
+        if (event.previousId && event.previousId !== id) {
+          // Re-keyed: the device keeps the place it had under its previous id (unless its new id was listed first).
+          const previous = this.devices.get(event.previousId);
+          if (previous) {
+            this.devices.delete(event.previousId);
+            slot ??= previous;
+          }
         }
-        for (const merged of event.mergedIds ?? []) if (merged !== event.device.id) this.devices.delete(merged);
-        this.devices.set(event.device.id, event.device);
+        for (const merged of event.mergedIds ?? []) if (merged !== id) this.devices.delete(merged);
+        if (slot) slot.device = event.device;
+        else this.devices.set(id, { order: this.nextOrder++, device: event.device });
+        if (!this.devices.has(id)) this.devices.set(id, slot!);
         break;
       }
       case 'warning':
@@ -38,7 +46,7 @@ export class ScanDocumentBuilder {
         this.startedAt ??= event.at;
         break;
       case 'login': {
-        const device = this.devices.get(event.id);
+        const device = this.devices.get(event.id)?.device;
         if (device) device.login = { status: event.status, method: event.method, at: event.at, reason: event.reason };
         break;
       }
@@ -61,7 +69,7 @@ export class ScanDocumentBuilder {
       schema: 'oneknock/scan@1',
       startedAt: this.startedAt ?? now,
       finishedAt: this.finishedAt ?? now,
-      devices: [...this.devices.values()],
+      devices: [...this.devices.values()].sort((a, b) => a.order - b.order).map((slot) => slot.device),
       warnings: this.warnings,
       ...(this.plan ? { plan: this.plan } : {}),
     };

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { openUdpSocket, type UdpSocketFactory } from '../transport/udp.js';
 import { createHttpTransport, type HttpTransport } from '../transport/http.js';
 import { DeviceRegistry, addEvidence, type DeviceRecord, type Observation } from './registry.js';
+import { snapshotDevice } from '../model/record.js';
 import type { ScanEvent } from '../model/events.js';
 import { AsyncQueue, Limiter } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext, MulticastInterface } from '../discovery/types.js';
@@ -125,7 +126,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       queue.push({
         type: 'device',
         at: iso(),
-        device: structuredClone(record.device),
+        device: snapshotDevice(record.device),
         ...(previousId ? { previousId } : {}),
         ...(mergedIds && mergedIds.length > 0 ? { mergedIds } : {}),
       });
@@ -239,6 +240,9 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     ...(options.sweepRate !== undefined ? { ratePerSecond: options.sweepRate } : {}),
     neighbours: networks.length > 0 ? neighbourPacing(options.neighbours?.limits ?? readNeighbourLimits(), networks) : null,
     view: neighbourView,
+    // Devices waiting for their fingerprint: past a few rounds of the request limit, the scanner is behind.
+    backlog: () => pending.size,
+    maxBacklog: 2 * Math.max(1, options.concurrency),
   });
   const discovery: DiscoveryContext = {
     udp: options.udp ?? openUdpSocket,

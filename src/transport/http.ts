@@ -51,10 +51,33 @@ interface OriginState {
   client: Client;
   certificate: { sha256: string | null };
   pin: string | undefined;
+  inFlight: number;
+  lastUsed: number;
 }
 
-export function createHttpTransport(options: { localAddress?: string } = {}): HttpTransport {
+/**
+ * An origin idle this long gives up its Client (and socket, parser and buffers): 10,000 cameras fingerprinted
+ * once each must not keep 10,000 clients. Longer than keepAliveTimeout, so a live exchange is never cut.
+ */
+export const IDLE_ORIGIN_MS = 6_000;
+
+export function createHttpTransport(options: { localAddress?: string; idleOriginMs?: number } = {}): HttpTransport {
   const origins = new Map<string, OriginState>();
+  const idleMs = options.idleOriginMs ?? IDLE_ORIGIN_MS;
+  // One timer for every origin (none per origin): closes the idle ones.
+  let sweeper: NodeJS.Timeout | null = null;
+  const evictIdle = (): void => {
+    const now = performance.now();
+    for (const [key, state] of origins) {
+      if (state.inFlight > 0 || now - state.lastUsed < idleMs) continue;
+      origins.delete(key);
+      void state.client.close().catch(() => undefined);
+    }
+    if (origins.size === 0 && sweeper) {
+      clearInterval(sweeper);
+      sweeper = null;
+    }
+  };
 
   const originFor = (url: URL, pin: string | undefined): OriginState => {
     const key = `${url.origin}|${pin ?? ''}`;
@@ -93,8 +116,12 @@ export function createHttpTransport(options: { localAddress?: string } = {}): Ht
         return socket;
       },
     });
-    const state: OriginState = { client, certificate, pin };
+    const state: OriginState = { client, certificate, pin, inFlight: 0, lastUsed: performance.now() };
     origins.set(key, state);
+    if (!sweeper) {
+      sweeper = setInterval(evictIdle, Math.max(50, idleMs / 3));
+      sweeper.unref();
+    }
     return state;
   };
 
@@ -107,9 +134,10 @@ export function createHttpTransport(options: { localAddress?: string } = {}): Ht
         throw new HttpTransportError('bad-url', `not a URL: ${request.url}`, { cause: error });
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpTransportError('bad-url', `unsupported scheme ${url.protocol}`);
+      if (request.signal?.aborted) throw new HttpTransportError('aborted', 'abandoned before it was sent');
       const origin = originFor(url, request.pinnedCertificateSha256);
       const started = performance.now();
-      if (request.signal?.aborted) throw new HttpTransportError('aborted', 'abandoned before it was sent');
+      origin.inFlight += 1;
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), request.timeoutMs);
       const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
@@ -161,9 +189,13 @@ export function createHttpTransport(options: { localAddress?: string } = {}): Ht
         throw new HttpTransportError(code, cause.message ?? String(error), { cause: error });
       } finally {
         clearTimeout(timer);
+        origin.inFlight -= 1;
+        origin.lastUsed = performance.now();
       }
     },
     async close() {
+      if (sweeper) clearInterval(sweeper);
+      sweeper = null;
       const all = [...origins.values()];
       origins.clear();
       await Promise.all(all.map((state) => state.client.destroy().catch(() => undefined)));
