@@ -5,6 +5,9 @@
 import { ExitCode, OneknockError } from '../model/errors.js';
 import { runProgram } from './program.js';
 import { writeErr } from './write.js';
+import { limitHeapGrowth } from './heap.js';
+
+limitHeapGrowth();
 
 function reportError(error: unknown): number {
   if (error instanceof OneknockError) {

@@ -8,14 +8,13 @@
  * UDP_UPPER_DELAY = 500 ms), with the same MessageID so devices can drop the duplicates; the answers to the repeats
  * are deduplicated here (the same reply from the same address but for its MessageID counts once).
  */
-import { createHash } from 'node:crypto';
 import { parseDiscoveryMessage, buildProbe, parseScopes, classifyEndpoint, vendorFromScopes, macFromEndpointUuid } from '../protocols/ws-discovery/index.js';
 import type { ProbeMatch } from '../protocols/ws-discovery/index.js';
 import type { Evidence } from '../model/device.js';
 import type { UdpEndpoint, UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
-import { limitSources } from './udp-probe.js';
+import { datagramKey, limitSources } from './udp-probe.js';
 import { WS_DISCOVERY_PORT, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP } from '../protocols/ws-discovery/index.js';
 export { WS_DISCOVERY_PORT, WS_DISCOVERY_IPV4_GROUP, WS_DISCOVERY_IPV6_GROUP };
 
@@ -47,11 +46,10 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
     const probe = Buffer.from(buildProbe(messageId), 'utf8');
     // A flood from one host (hundreds of ProbeMatches per probe) is cut off; each datagram may carry 64 matches.
     const limits = limitSources(context, 'WS-Discovery');
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     const handle = (message: UdpMessage): void => {
       // A device answers each retransmitted Probe again: the same reply (but for its own MessageID) counts once.
-      const digest = createHash('sha1').update(message.data.toString('latin1').replace(MESSAGE_ID, '')).digest('hex');
-      const key = `${message.address}|${digest}`;
+      const key = datagramKey(message.address, message.data.toString('latin1').replace(MESSAGE_ID, ''));
       if (seen.has(key)) return;
       if (seen.size < 65_536) seen.add(key);
       if (!limits.admit(message)) return;

@@ -40,8 +40,9 @@ export function intern(value: string): string {
   const known = interned.get(value);
   if (known !== undefined) return known;
   if (interned.size < INTERN_MAX) {
-    // A fresh flat copy: a slice of a response body would keep the whole body alive.
-    const flat = value.split('').join('');
+    // A fresh flat copy: a slice of a response body would keep the whole body alive (the slice taken here keeps
+    // only the one-character-longer string it was cut from).
+    const flat = (' ' + value).slice(1);
     interned.set(flat, flat);
     return flat;
   }
