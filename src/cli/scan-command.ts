@@ -46,6 +46,8 @@ async function consume(events: AsyncIterable<ScanEvent>, flags: ScanFlags, plan:
       attempted = event.loginsAttempted;
     }
     if (flags.ndjson) await write(formatNdjsonLine(event));
+    // A long sweep says what it will take before it starts (NDJSON carries it in the event itself).
+    if (!flags.ndjson && event.type === 'phase' && event.sweep && (event.sweep.addresses > 256 || event.sweep.onLink > 0)) writeErr(`oneknock: ${event.detail ?? ''}\n`);
     if (human && event.type === 'warning') writeErr(`warning: ${event.address ?? ''} ${event.message}\n`);
     if (human && event.type === 'unlock-wait') writeErr(`${event.state === 'checking' ? 'checking' : `waiting ${event.secondsLeft} s`}: ${event.id} (${event.reason})\n`);
     if (human && event.type === 'plan' && flags.dryRun) await write(formatPlan(event.logins));

@@ -1,7 +1,7 @@
 /**
  * One unicast sweep shared by every discovery channel. Addresses are released in small batches at a pace; each
  * channel that joins sends its probe to every released batch (late joiners catch up), and resends to the addresses
- * of a batch that no channel has heard yet, 600 ms apart (resendTimes). Every channel thus knocks on an address
+ * of a batch that no channel has heard yet, 600 ms apart (resendTimes; once only past LARGE_SWEEP). Every channel thus knocks on an address
  * at about the same moment, which is what keeps an on-link sweep inside the kernel's neighbour table: one entry
  * per address, resolved once, while every channel's datagram waits on it.
  *
@@ -21,6 +21,12 @@ export const SWEEP_BATCH = 64;
 export const DEFAULT_SWEEP_RATE = 4_000;
 const RESEND_AFTER_MS = 600;
 const MAX_RESENDS = 3;
+/**
+ * Past this many addresses an address no channel heard gets one resend, not three: in a big range nearly every
+ * address is empty, and three more rounds to 63,000 silent addresses of a /16 is a quarter of a million datagrams
+ * that find nobody. One resend still covers one lost datagram.
+ */
+export const LARGE_SWEEP = 4_096;
 /** A camera heard on-link keeps its neighbour entry busy this long (fingerprinting, then reachable_time ≤ 45 s). */
 const HEARD_HOLDS_MS = 60_000;
 const TICK_MS = 20;
@@ -29,10 +35,10 @@ const TICK_MS = 20;
  * When to resend to the targets still silent: every 600 ms (the first after half the wait when that is shorter),
  * at most three times, and never so late that an answer (≤ 500 ms, APP_MAX_DELAY) could not arrive in the wait.
  */
-export function resendTimes(waitMs: number): number[] {
+export function resendTimes(waitMs: number, rounds = MAX_RESENDS): number[] {
   const times: number[] = [];
   let at = Math.min(RESEND_AFTER_MS, waitMs / 2);
-  while (times.length < MAX_RESENDS && (times.length === 0 || at <= waitMs - 500)) {
+  while (times.length < rounds && (times.length === 0 || at <= waitMs - 500)) {
     times.push(at);
     at += RESEND_AFTER_MS;
   }
@@ -47,6 +53,12 @@ export interface NeighbourPacing {
   ceiling: number;
   /** How long an unanswered address holds its entry. */
   resolveMs: number;
+  /**
+   * The kernel's count of refused entries (Linux table_fulls), or null where unknown. When it rises during the
+   * sweep — this sweep's doing or another tenant's — on-link releases pause for a resolve time and the budget
+   * halves (down to 16), then creeps back (+10 % per quiet resolve time).
+   */
+  overflows?: () => number | null;
 }
 
 export interface SweepOptions {
@@ -120,6 +132,14 @@ export class Sweep {
   private readonly heardTimes: number[] = [];
   private heardFrom = 0;
   private readonly heardSet = new Set<string>();
+  /** Neighbour budget now (lowered after an overflow) and when on-link releases may resume. */
+  private budget = 0;
+  private pausedUntil = -Infinity;
+  private overflowsSeen: number | null = null;
+  private overflowCheckedAt = -Infinity;
+  private quietSince = 0;
+  /** Overflows the kernel counted while this sweep ran (reported in the finished phase). */
+  overflowsDuringSweep = 0;
 
   constructor(targets: TargetSet, options: SweepOptions) {
     this.targets = targets;
@@ -130,6 +150,7 @@ export class Sweep {
     this.now = options.now ?? (() => performance.now());
     this.backlog = options.backlog ?? null;
     this.maxBacklog = options.maxBacklog ?? Infinity;
+    this.budget = this.pacing?.budget ?? 0;
   }
 
   get size(): number {
@@ -187,7 +208,7 @@ export class Sweep {
   async join(sender: SweepSender, signal: AbortSignal, options: JoinOptions = {}): Promise<void> {
     if (this.size === 0) return;
     const delayMs = options.delayMs ?? 0;
-    const rounds = options.resend === false ? [] : resendTimes(this.waitMs);
+    const rounds = options.resend === false ? [] : resendTimes(this.waitMs, this.size > LARGE_SWEEP ? 1 : MAX_RESENDS);
     const roundNext = rounds.map(() => 0);
     let next = 0;
     const addresses = (batch: Batch, filter: (address: string) => boolean): string[] => {
@@ -252,7 +273,8 @@ export class Sweep {
       let room = Math.min(SWEEP_BATCH, Math.floor(this.tokens), this.size - this.released);
       let onLink = 0;
       if (this.pacing) {
-        const free = Math.min(this.pacing.budget - this.unresolvedOnLink, this.pacing.ceiling - this.unresolvedOnLink - (this.heardTimes.length - this.heardFrom));
+        const paused = t < this.pausedUntil;
+        const free = paused ? 0 : Math.min(this.budget - this.unresolvedOnLink, this.pacing.ceiling - this.unresolvedOnLink - (this.heardTimes.length - this.heardFrom));
         // Count the batch's on-link addresses, stopping where the neighbour budget is spent.
         let take = 0;
         while (take < room) {
@@ -276,6 +298,7 @@ export class Sweep {
   /** Forget entries that resolved or failed by now: batches older than resolveMs, answers older than HEARD_HOLDS_MS. */
   private expire(t: number): void {
     if (!this.pacing) return;
+    this.watchOverflows(t, this.pacing);
     while (this.unresolvedFrom < this.batches.length && this.batches[this.unresolvedFrom]!.at + this.pacing.resolveMs <= t) {
       this.unresolvedOnLink -= this.batches[this.unresolvedFrom]!.onLink;
       this.unresolvedFrom += 1;
@@ -285,6 +308,24 @@ export class Sweep {
       this.heardTimes.splice(0, this.heardFrom);
       this.heardFrom = 0;
     }
+  }
+
+  /** Back off when the kernel starts refusing entries; recover slowly once it stops. */
+  private watchOverflows(t: number, pacing: NeighbourPacing): void {
+    if (!pacing.overflows || t - this.overflowCheckedAt < 250) return;
+    this.overflowCheckedAt = t;
+    const count = pacing.overflows();
+    if (count === null) return;
+    if (this.overflowsSeen !== null && count > this.overflowsSeen) {
+      this.overflowsDuringSweep += count - this.overflowsSeen;
+      this.budget = Math.max(16, Math.floor(this.budget / 2));
+      this.pausedUntil = t + pacing.resolveMs;
+      this.quietSince = t;
+    } else if (t - this.quietSince >= pacing.resolveMs && this.budget < pacing.budget) {
+      this.budget = Math.min(pacing.budget, Math.ceil(this.budget * 1.1));
+      this.quietSince = t;
+    }
+    this.overflowsSeen = count;
   }
 
   private isOnLink(index: number): boolean {

@@ -3,6 +3,7 @@
  * (docs/ARCHITECTURE.md §1). Fingerprinting starts as soon as a device is heard, so it overlaps the discovery wait.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { openUdpSocket, type UdpSocketFactory } from '../transport/udp.js';
 import { createHttpTransport, type HttpTransport } from '../transport/http.js';
 import { DeviceRegistry, addEvidence, type DeviceRecord, type Observation } from './registry.js';
@@ -23,7 +24,7 @@ import { createLoginPhase, type ConfirmationOutcome, type LoginPhaseOptions } fr
 import { isAttempted } from '../model/device.js';
 import { TargetSet } from '../model/target-set.js';
 import { Sweep, type NeighbourPacing } from '../discovery/sweep.js';
-import { createNeighbourView, onLinkNetworks, readNeighbourLimits, type NeighbourLimits, type NeighbourView, type OnLinkNetwork } from '../transport/neighbours.js';
+import { createNeighbourView, onLinkNetworks, readNeighbourLimits, readTableFulls, type NeighbourLimits, type NeighbourView, type OnLinkNetwork } from '../transport/neighbours.js';
 import { describeSweep } from './sweep-plan.js';
 
 export interface ScanOptions {
@@ -35,7 +36,7 @@ export interface ScanOptions {
    * The kernel's neighbour table, for pacing on-link targets (defaults: read from /proc, the interfaces from
    * os.networkInterfaces). `networks: []` turns the pacing off.
    */
-  neighbours?: { limits?: NeighbourLimits; networks?: OnLinkNetwork[]; view?: NeighbourView };
+  neighbours?: { limits?: NeighbourLimits; networks?: OnLinkNetwork[]; view?: NeighbourView; overflows?: () => number | null };
   /** Interfaces to multicast on; empty for --no-multicast. */
   interfaces: MulticastInterface[];
   waitMs: number;
@@ -219,6 +220,8 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
 
   const discoveryController = new AbortController();
   const discoverySignal = AbortSignal.any([signal, discoveryController.signal]);
+  // Every in-flight request, connect and sweep tick listens on these: dozens at once is the design, not a leak.
+  setMaxListeners(0, signal, fingerprintSignal, discoverySignal);
   let lastAnswerAt = now();
   const found = (observation: Observation): void => {
     lastAnswerAt = now();
@@ -238,7 +241,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   const sweep = new Sweep(targets, {
     waitMs: options.waitMs,
     ...(options.sweepRate !== undefined ? { ratePerSecond: options.sweepRate } : {}),
-    neighbours: networks.length > 0 ? neighbourPacing(options.neighbours?.limits ?? readNeighbourLimits(), networks) : null,
+    neighbours: networks.length > 0 ? { ...neighbourPacing(options.neighbours?.limits ?? readNeighbourLimits(), networks), overflows: options.neighbours?.overflows ?? (() => readTableFulls()) } : null,
     view: neighbourView,
     // Devices waiting for their fingerprint: past a few rounds of the request limit, the scanner is behind.
     backlog: () => pending.size,
@@ -275,6 +278,9 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       ),
     );
     if (settleTimer) clearInterval(settleTimer);
+    if (sweep.overflowsDuringSweep > 0) {
+      warn(null, `the kernel's neighbour table overflowed ${sweep.overflowsDuringSweep} time(s) during the sweep: probes to some addresses were dropped. Another program is filling the table, or it is too small for this network (raise net.ipv4.neigh.default.gc_thresh3, or sweep with a lower --rate)`, 'neighbour-table-overflow');
+    }
     queue.push({
       type: 'phase',
       at: iso(),
@@ -282,7 +288,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
       state: 'finished',
       detail: discoveryController.signal.aborted
         ? `settled: no new answer for ${settle} ms after ${now() - discoveryStarted} ms`
-        : `listened ${options.waitMs} ms${sweep.size > 0 ? ` after the last of ${sweep.size} addresses was probed` : ''}`,
+        : `listened ${options.waitMs} ms${sweep.size > 0 ? ` after the last of ${sweep.size} addresses was probed` : ''}${sweep.overflowsDuringSweep > 0 ? `; the kernel's neighbour table overflowed ${sweep.overflowsDuringSweep} time(s) meanwhile (the sweep slowed down)` : ''}`,
     });
     queue.push({ type: 'phase', at: iso(), phase: 'fingerprint', state: 'started' });
     const budgetMs = options.fingerprintBudgetMs ?? FINGERPRINT_BUDGET_TIMEOUTS * options.timeoutMs;

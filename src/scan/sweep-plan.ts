@@ -12,10 +12,11 @@ export function formatDuration(ms: number): string {
 const count = (n: number): string => n.toLocaleString('en-US');
 
 export function describeSweep(plan: SweepPlanInfo): string {
-  const parts = [`sweeping ${count(plan.addresses)} address${plan.addresses === 1 ? '' : 'es'}`];
-  if (plan.onLink > 0 && plan.onLinkRatePerSecond !== null) {
-    parts.push(`${count(plan.onLink)} on-link (${plan.onLinkNetworks.join(', ')}) at ≤ ${Math.floor(plan.onLinkRatePerSecond)}/s so the neighbour table never overflows`);
-  }
-  if (plan.addresses > plan.onLink) parts.push(`${plan.onLink > 0 ? `${count(plan.addresses - plan.onLink)} routed ` : ''}at ≤ ${count(plan.ratePerSecond)}/s`);
-  return `${parts.join('; ')}: about ${formatDuration(plan.estimateMs)}`;
+  const total = `sweeping ${count(plan.addresses)} address${plan.addresses === 1 ? '' : 'es'}`;
+  const about = `about ${formatDuration(plan.estimateMs)}`;
+  const routed = `at ≤ ${count(plan.ratePerSecond)}/s`;
+  if (plan.onLink === 0 || plan.onLinkRatePerSecond === null) return `${total} ${routed}: ${about}`;
+  const onLink = `on-link (${plan.onLinkNetworks.join(', ')}) at ≤ ${Math.floor(plan.onLinkRatePerSecond)}/s so the neighbour table never overflows`;
+  if (plan.onLink === plan.addresses) return `${total}, all ${onLink}: ${about}`;
+  return `${total}: ${count(plan.onLink)} ${onLink}, ${count(plan.addresses - plan.onLink)} routed ${routed}: ${about}`;
 }

@@ -53,6 +53,21 @@ export function readArpCacheEntries(read: ReadText = readText): number | null {
   }
 }
 
+/**
+ * How many times the kernel refused a new neighbour entry because the table was full ("neighbor table overflow"):
+ * the table_fulls column of /proc/net/stat/arp_cache, summed over CPUs. Null where it cannot be read.
+ */
+export function readTableFulls(read: ReadText = readText): number | null {
+  try {
+    const [header, ...rows] = read('/proc/net/stat/arp_cache').trim().split('\n');
+    const column = header!.trim().split(/\s+/).indexOf('table_fulls');
+    if (column < 0) return null;
+    return rows.reduce((sum, row) => sum + Number.parseInt(row.trim().split(/\s+/)[column] ?? '0', 16), 0);
+  } catch {
+    return null;
+  }
+}
+
 export interface OnLinkNetwork {
   name: string;
   /** Network address (unsigned 32-bit) and prefix length. */
