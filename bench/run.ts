@@ -91,7 +91,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const only = new Set(option('--only', 'safety,unicast,multicast,whatif').split(','));
-  const sizes = option('--sizes', '50,250,1000').split(',').map(Number);
+  const sizes = option('--sizes', '50,250,1000,2500,10000').split(',').map(Number);
   const reps = Number(option('--reps', '3'));
   const waitMs = Number(option('--wait', '3000'));
   const multicastDevices = Number(option('--multicast-devices', '100'));

@@ -22,7 +22,7 @@ export function verdicts(results: BenchResults): Verdict[] {
       met = met && m.oneknock.every((r) => r.found === r.expected);
     }
     out.push({ target: 'All devices found, in every case', measured, met });
-    for (const [size, slack, rss] of [[250, 1000, null], [1000, 3000, 250]] as const) {
+    for (const [size, slack, rss] of [[250, 1000, null], [1000, 3000, 250], [10_000, 10_000, 400]] as const) {
       const u = results.unicast.find((x) => x.devices === size);
       if (!u) continue;
       const done = u.runs.map((r) => r.fingerprintFinishedMs ?? Infinity);
