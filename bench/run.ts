@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: safety and speed benchmarks, written to BENCHMARKS.md (+ bench/results/*.svg, latest.json).
  *
- *   node --import tsx bench/run.ts [--only safety,unicast,multicast,whatif] [--sizes 50,250,1000] [--reps 3]
- *                                  [--wait 3000] [--multicast-devices 100] [--out BENCHMARKS.md]
+ *   node --import tsx bench/run.ts [--only safety,unicast,multicast,whatif,onlink] [--sizes 50,250,1000] [--reps 3]
+ *                                  [--wait 3000] [--multicast-devices 100] [--onlink-devices 2000]
+ *                                  [--onlink-nmap-reps 1] [--out BENCHMARKS.md]
  *   node --import tsx bench/run.ts --render-from bench/results/latest.json   (re-render the report only)
  *
- * The speed runs measure the CLI compiled from the current src/ (bench/lib/build.ts); safety and multicast need
- * root on Linux for the network namespaces (skipped with a note otherwise). Every child is bounded in time; every child
- * and namespace is removed on success, failure, Ctrl-C, and when the whole run overruns its 9.5-minute budget.
+ * The speed runs measure the CLI compiled from the current src/ (bench/lib/build.ts); safety, multicast and onlink
+ * need root on Linux for the network namespaces (skipped with a note otherwise). Every child is bounded in time; every
+ * child and namespace is removed on success, failure, Ctrl-C, and when the whole run overruns its budget (9.5 minutes,
+ * plus the on-link scenario's own bound when it is selected: see onlinkBudgetMs).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,15 +26,22 @@ import { renderReport, type BenchResults } from './lib/report.js';
 import { runSafety } from './scenarios/safety.js';
 import { runMulticast, runUnicast } from './scenarios/speed.js';
 import { runWhatIf } from './scenarios/what-if.js';
-
-const BUDGET_MS = 9.5 * 60_000;
+import { onlinkBudgetMs, runOnlink } from './scenarios/onlink.js';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);
   return index >= 0 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
 }
 
-const networks = new Set<TestNetwork>();
+const SCENARIOS = 'safety,unicast,multicast,whatif,onlink';
+const only = new Set(option('--only', SCENARIOS).split(','));
+const reps = Number(option('--reps', '3'));
+const onlinkNmapReps = Number(option('--onlink-nmap-reps', '1'));
+/** 9.5 minutes for the other scenarios; the on-link sweeps of a /16 (and nmap's) are bounded on their own. */
+const BUDGET_MS = 15 * 60_000 + (only.has('onlink') && !process.argv.includes('--render-from') ? onlinkBudgetMs(reps, onlinkNmapReps) : 0);
+
+/** Everything with namespaces to delete on the way out (test/support/netns.ts networks, bench/lib/onlink-net.ts). */
+const networks = new Set<Pick<TestNetwork, 'destroy'>>();
 function cleanUp(): void {
   const killed = killAll();
   for (const network of networks) network.destroy();
@@ -90,21 +99,20 @@ async function main(): Promise<number> {
     writeReport(JSON.parse(readFileSync(resolve(renderFrom), 'utf8')) as BenchResults, resolve(repoRoot, option('--out', 'BENCHMARKS.md')));
     return 0;
   }
-  const only = new Set(option('--only', 'safety,unicast,multicast,whatif').split(','));
   const sizes = option('--sizes', '50,250,1000,2500,10000').split(',').map(Number);
-  const reps = Number(option('--reps', '3'));
   const waitMs = Number(option('--wait', '3000'));
   const multicastDevices = Number(option('--multicast-devices', '100'));
+  const onlinkDevices = Number(option('--onlink-devices', '2000'));
   const out = resolve(repoRoot, option('--out', 'BENCHMARKS.md'));
 
   let snapshot: Snapshot | null = null;
-  if (only.has('unicast') || only.has('multicast') || only.has('whatif')) {
+  if (only.has('unicast') || only.has('multicast') || only.has('whatif') || only.has('onlink')) {
     log('bench: compiling src/ (tsconfig.build.json) into bench/.build for the speed runs …');
     snapshot = await buildSnapshot();
     if (snapshot.tscExitCode !== 0) log(`bench: tsc exited ${snapshot.tscExitCode} (JavaScript emitted anyway): ${snapshot.diagnostics}`);
   }
   const netnsUnavailable = namespaceUnavailableReason();
-  if (netnsUnavailable) log(`bench: network namespaces unavailable (${netnsUnavailable}): safety and multicast scenarios are skipped`);
+  if (netnsUnavailable) log(`bench: network namespaces unavailable (${netnsUnavailable}): safety, multicast and onlink scenarios are skipped`);
   const nmapVersion = versionOf('nmap', ['--version'], /Nmap version (\S+)/);
   let nodeOnvifVersion = 'not installed';
   try {
@@ -124,7 +132,7 @@ async function main(): Promise<number> {
       nmap: nmapVersion,
       node: process.version,
     },
-    options: { sizes, reps, waitMs, multicastDevices },
+    options: { sizes, reps, waitMs, multicastDevices, onlinkDevices, onlinkNmapReps },
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     totalMs: 0,
     build: null,
@@ -132,8 +140,9 @@ async function main(): Promise<number> {
     unicast: { skipped: 'not selected (--only)' },
     multicast: { skipped: 'not selected (--only)' },
     whatIf: { skipped: 'not selected (--only)' },
+    onlink: { skipped: 'not selected (--only)' },
   };
-  const register = (network: TestNetwork): void => void networks.add(network);
+  const register = (network: Pick<TestNetwork, 'destroy'>): void => void networks.add(network);
 
   if (only.has('safety')) {
     if (netnsUnavailable) results.safety = { skipped: `network namespaces unavailable: ${netnsUnavailable}` };
@@ -146,6 +155,10 @@ async function main(): Promise<number> {
     if (netnsUnavailable) results.multicast = { skipped: `network namespaces unavailable: ${netnsUnavailable}` };
     else results.multicast = await runMulticast(multicastDevices, reps, waitMs, log, register);
   }
+  if (only.has('onlink')) {
+    if (netnsUnavailable) results.onlink = { skipped: `network namespaces unavailable: ${netnsUnavailable}` };
+    else results.onlink = await runOnlink(onlinkDevices, reps, onlinkNmapReps, waitMs, nmapVersion !== 'not installed', log, register);
+  }
   results.totalMs = performance.now() - begin;
   results.build = snapshot;
 
@@ -155,7 +168,7 @@ async function main(): Promise<number> {
 }
 
 const budget = setTimeout(() => {
-  log(`bench: over the ${BUDGET_MS / 60_000}-minute budget; stopping everything`);
+  log(`bench: over the ${(BUDGET_MS / 60_000).toFixed(1)}-minute budget; stopping everything`);
   cleanUp();
   process.exit(124);
 }, BUDGET_MS);

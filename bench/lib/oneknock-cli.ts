@@ -34,12 +34,36 @@ export interface CliScan {
   /** Answers (new address/channel pairs) heard, with their time. */
   answerTimesMs: number[];
   warningsByCode: Record<string, number>;
+  /** The first message of each warning code. */
+  warningSamples: Record<string, string>;
   udpDrops: SocketDrops[];
   rcvbufErrorsDelta: number | null;
+  /** First time (ms after "discovery started") each address was heard in a device event. */
+  firstHeardMs: Record<string, number>;
+  /** True when the run was stopped at `stopAtMs` (then `measured` comes from /proc, read just before the kill). */
+  stoppedAtDeadline: boolean;
   stderr: string;
 }
 
-export async function runCliScan(args: string[], options: { namespace?: string; timeoutMs: number }): Promise<CliScan> {
+/** CPU time and peak RSS of a live process from /proc (what measure.mjs would report at exit); null when it is gone. */
+function measureFromProc(pid: number, uptimeMs: number): Measured | null {
+  try {
+    // utime and stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux); the command name may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { exitCode: null, userCpuMs: Number(fields[11]) * 10, systemCpuMs: Number(fields[12]) * 10, maxRssKb: hwm ? Number(hwm[1]) : 0, uptimeMs };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `timeoutMs` is a hard deadline: a run still going then is killed and this throws. With `stopAtMs` (shorter), a run
+ * still going at that time is measured from /proc and killed, and what it printed so far is returned
+ * (`stoppedAtDeadline`): the devices heard by then, for sweeps that may not finish in any bounded time.
+ */
+export async function runCliScan(args: string[], options: { namespace?: string; timeoutMs: number; stopAtMs?: number }): Promise<CliScan> {
   const dir = mkdtempSync(join(tmpdir(), 'oneknock-bench-'));
   const measureFile = join(dir, 'measure.json');
   try {
@@ -52,16 +76,27 @@ export async function runCliScan(args: string[], options: { namespace?: string; 
       ...(options.namespace ? { namespace: options.namespace } : {}),
     });
     const sampler = sampleUdpDrops(child.pid);
+    let stoppedAtDeadline = false;
+    let procMeasured: Measured | null = null;
+    const stopTimer =
+      options.stopAtMs === undefined
+        ? null
+        : setTimeout(() => {
+            stoppedAtDeadline = true;
+            procMeasured = measureFromProc(child.pid, options.stopAtMs!);
+            child.child.kill('SIGKILL');
+          }, options.stopAtMs);
     const finished = await child.exited;
+    if (stopTimer) clearTimeout(stopTimer);
     const udpDrops = sampler.stop();
     const rcvbufAfter = readRcvbufErrors(options.namespace);
     const rcvbufErrorsDelta = rcvbufBefore !== null && rcvbufAfter !== null ? rcvbufAfter - rcvbufBefore : null;
     if (finished.timedOut) throw new Error(`oneknock ${args.join(' ')} did not finish within ${options.timeoutMs} ms`);
-    let measured: Measured | null = null;
+    let measured: Measured | null = procMeasured;
     try {
       measured = JSON.parse(readFileSync(measureFile, 'utf8')) as Measured;
     } catch {
-      measured = null;
+      // killed at stopAtMs (procMeasured), or it never got as far as exiting normally
     }
     const events: ScanEvent[] = [];
     for (const line of finished.stdout.split('\n')) {
@@ -80,10 +115,12 @@ export async function runCliScan(args: string[], options: { namespace?: string; 
     const phaseAt = (phase: string, state: string): string | undefined => events.find((e) => e.type === 'phase' && e.phase === phase && e.state === state)?.at;
     const heard = new Set<string>();
     const answerTimesMs: number[] = [];
+    const firstHeardMs: Record<string, number> = {};
     for (const event of events) {
       if (event.type !== 'device') continue;
       let grew = false;
       for (const address of event.device.addresses) {
+        firstHeardMs[address] ??= rel(event.at) ?? 0;
         for (const channel of event.device.discoveredBy) {
           const key = `${address}|${channel}`;
           if (!heard.has(key)) {
@@ -95,7 +132,13 @@ export async function runCliScan(args: string[], options: { namespace?: string; 
       if (grew) answerTimesMs.push(rel(event.at) ?? 0);
     }
     const warningsByCode: Record<string, number> = {};
-    for (const event of events) if (event.type === 'warning') warningsByCode[event.code ?? 'other'] = (warningsByCode[event.code ?? 'other'] ?? 0) + 1;
+    const warningSamples: Record<string, string> = {};
+    for (const event of events) {
+      if (event.type !== 'warning') continue;
+      const code = event.code ?? 'other';
+      warningsByCode[code] = (warningsByCode[code] ?? 0) + 1;
+      warningSamples[code] ??= event.message;
+    }
     return {
       args,
       wallMs: finished.wallMs,
@@ -107,8 +150,11 @@ export async function runCliScan(args: string[], options: { namespace?: string; 
       lastAnswerMs: answerTimesMs.length > 0 ? Math.max(...answerTimesMs) : null,
       answerTimesMs,
       warningsByCode,
+      warningSamples,
       udpDrops,
       rcvbufErrorsDelta,
+      firstHeardMs,
+      stoppedAtDeadline,
       stderr: finished.stderr,
     };
   } finally {

@@ -10,12 +10,14 @@ import { multicastSection, unicastSection } from './report/speed-sections.js';
 import { evidenceSection } from './report/evidence-section.js';
 import type { WhatIfResult } from '../scenarios/what-if.js';
 import type { Snapshot } from './build.js';
+import type { OnlinkResult } from '../scenarios/onlink.js';
+import { onlinkSection } from './report/onlink-section.js';
 
 export interface BenchResults {
   machine: Machine;
   network: { rmemDefault: number | null; rmemMax: number | null; probeMatchBytes: Record<string, number> };
   versions: Record<string, string>;
-  options: { sizes: number[]; reps: number; waitMs: number; multicastDevices: number };
+  options: { sizes: number[]; reps: number; waitMs: number; multicastDevices: number; onlinkDevices?: number; onlinkNmapReps?: number };
   command: string;
   totalMs: number;
   /** The compile of src/ the speed runs measured (bench/lib/build.ts). */
@@ -24,6 +26,8 @@ export interface BenchResults {
   unicast: UnicastResult[] | { skipped: string };
   multicast: MulticastResult | { skipped: string };
   whatIf: WhatIfResult | { skipped: string };
+  /** Absent from results files written before the scenario existed. */
+  onlink?: OnlinkResult | { skipped: string };
 }
 
 export { median } from './report/format.js';
@@ -51,8 +55,9 @@ export function renderReport(results: BenchResults): { markdown: string; charts:
   lines.push(...safetySection(results, charts));
   lines.push(...unicastSection(results, charts));
   lines.push(...multicastSection(results));
+  lines.push(...onlinkSection(results));
   lines.push(
-    '## 4. Caveats',
+    '## 5. Caveats',
     '',
     '- The VMS row is an emulation written from docs/FIELD-NOTES.md §1, not a vendor\'s code; it is generous to the VMS (right pair first, stops at the first',
     '  success, only the drivers the WS-Discovery scopes point to). A real address-range scan repeats per address and per candidate driver.',

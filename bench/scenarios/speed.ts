@@ -6,35 +6,32 @@
  * each run inside the scanner namespace.
  */
 import { join } from 'node:path';
-import { defaultFleetProfiles, hostAddress } from '../../src/simulator/fleet.js';
+import { hostAddress } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
 import { createTestNetwork, type TestNetwork } from '../../test/support/netns.js';
-import { DEVICES_PER_FLEET_PROCESS, startFleetChild, startSplitFleet, type RunningFleet } from '../lib/fleet.js';
+import { startFleetChild, startSplitFleet } from '../lib/fleet.js';
 import { runCliScan, type CliScan } from '../lib/oneknock-cli.js';
 import { run } from '../lib/proc.js';
 import { benchRoot, repoRoot } from '../lib/paths.js';
 import type { SocketDrops } from '../lib/udp-drops.js';
+import { expectedDevices, fleetProfiles, judge, type ExpectedDevice, type Judged } from '../lib/judge.js';
+import { parseTimeOutput, TIME_FORMAT } from '../lib/gnu-time.js';
 
 export const UNICAST_SUBNET = '127.90.0';
 export const MULTICAST_SUBNET = '198.18.50';
 
-export interface ScanFigures {
+/** One scan's figures; found / fingerprinted / missing / byChannel as bench/lib/judge.ts counts them. */
+export interface ScanFigures extends Judged {
   rep: number;
   wallMs: number;
   uptimeMs: number | null;
   userCpuMs: number | null;
   systemCpuMs: number | null;
   maxRssMb: number | null;
-  found: number;
-  fingerprinted: number;
-  expected: number;
   discoveryFinishedMs: number | null;
   fingerprintFinishedMs: number | null;
   doneMs: number | null;
   lastAnswerMs: number | null;
-  missing: string[];
-  /** Per discovery channel: devices heard on it / devices whose profile answers on it. */
-  byChannel: Record<string, { found: number; expected: number }>;
   warningsByCode: Record<string, number>;
   udpDrops: SocketDrops[];
   rcvbufErrorsDelta: number | null;
@@ -80,37 +77,7 @@ export interface MulticastResult {
   nmapSample?: string;
 }
 
-function fleetProfiles(count: number): string[] {
-  const base = defaultFleetProfiles();
-  return Array.from({ length: count }, (_, i) => base[i % base.length]!);
-}
-
-/** Compare the scan's devices with what the fleet runs: found (an address answered) and fingerprinted (model right). */
-function judge(scan: CliScan, expected: ExpectedDevice[]): Pick<ScanFigures, 'found' | 'fingerprinted' | 'expected' | 'missing' | 'byChannel'> {
-  const byAddress = new Map<string, { model: string | null; channels: string[] }>();
-  for (const device of scan.document.devices) for (const address of device.addresses) byAddress.set(address, { model: device.model, channels: device.discoveredBy });
-  const missing: string[] = [];
-  const byChannel: Record<string, { found: number; expected: number }> = {};
-  let found = 0;
-  let fingerprinted = 0;
-  for (const device of expected) {
-    const seen = byAddress.get(device.address);
-    for (const channel of device.channels) {
-      const entry = (byChannel[channel] ??= { found: 0, expected: 0 });
-      entry.expected += 1;
-      if (seen?.channels.includes(channel)) entry.found += 1;
-    }
-    if (!seen) {
-      missing.push(device.address);
-      continue;
-    }
-    found += 1;
-    if (seen.model === device.model) fingerprinted += 1;
-  }
-  return { found, fingerprinted, expected: expected.length, missing, byChannel };
-}
-
-function figures(rep: number, scan: CliScan, expected: ExpectedDevice[]): ScanFigures {
+export function figures(rep: number, scan: CliScan, expected: ExpectedDevice[]): ScanFigures {
   return {
     rep,
     wallMs: scan.wallMs,
@@ -127,21 +94,6 @@ function figures(rep: number, scan: CliScan, expected: ExpectedDevice[]): ScanFi
     rcvbufErrorsDelta: scan.rcvbufErrorsDelta,
     ...judge(scan, expected),
   };
-}
-
-interface ExpectedDevice {
-  address: string;
-  model: string;
-  channels: string[];
-}
-
-async function expectedDevices(fleet: RunningFleet): Promise<ExpectedDevice[]> {
-  const channels = new Map<string, string[]>();
-  return (await fleet.report()).devices.map((d) => {
-    const base = d.name.replace(/^x-spoofed-xaddrs-/, '');
-    if (!channels.has(base)) channels.set(base, loadProfile(base).channels);
-    return { address: d.address, model: d.model, channels: channels.get(base)! };
-  });
 }
 
 export async function runUnicast(sizes: number[], reps: number, waitMs: number, log: (line: string) => void): Promise<UnicastResult[]> {
@@ -183,12 +135,6 @@ export async function runUnicast(sizes: number[], reps: number, waitMs: number, 
 
 function ipToInt(address: string): number {
   return address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-}
-
-function parseTimeOutput(stderr: string): { maxRssMb: number | null; cpuMs: number | null } {
-  const match = /^BENCHTIME (\d+) ([\d.]+) ([\d.]+)$/m.exec(stderr);
-  if (!match) return { maxRssMb: null, cpuMs: null };
-  return { maxRssMb: Number(match[1]) / 1024, cpuMs: (Number(match[2]) + Number(match[3])) * 1000 };
 }
 
 /** The IPv4 hosts broadcast-wsdd-discover lists, one entry per response it kept (it keys entries by message id). */
@@ -246,7 +192,7 @@ export async function runMulticast(count: number, reps: number, waitMs: number, 
       });
       log(`multicast ${count}: node-onvif-ts rep ${rep}: found ${result.nodeOnvif.at(-1)!.found}/${wsDiscoveryDevices}, ${Math.round(result.nodeOnvif.at(-1)!.wallMs)} ms`);
 
-      const nmap = await run('/usr/bin/time', ['-f', 'BENCHTIME %M %U %S', 'nmap', '--script', 'broadcast-wsdd-discover', '-e', network.scannerInterface], { namespace: network.scanner, timeoutMs: 60_000 });
+      const nmap = await run('/usr/bin/time', ['-f', TIME_FORMAT, 'nmap', '--script', 'broadcast-wsdd-discover', '-e', network.scannerInterface], { namespace: network.scanner, timeoutMs: 60_000 });
       const entries = parseNmapEntries(nmap.stdout);
       const hostsFound = new Set(entries.filter((a) => network.fleetAddresses.includes(a)));
       const elsewhere = entries.filter((a) => !network.fleetAddresses.includes(a));
