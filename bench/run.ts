@@ -8,7 +8,7 @@
  *
  * The speed runs measure the CLI compiled from the current src/ (bench/lib/build.ts); safety, multicast and onlink
  * need root on Linux for the network namespaces (skipped with a note otherwise). Every child is bounded in time; every
- * child and namespace is removed on success, failure, Ctrl-C, and when the whole run overruns its budget (9.5 minutes,
+ * child and namespace is removed on success, failure, Ctrl-C, and when the whole run overruns its budget (15 minutes,
  * plus the on-link scenario's own bound when it is selected: see onlinkBudgetMs).
  */
 import { execFileSync } from 'node:child_process';
