@@ -11,7 +11,7 @@ import type { Evidence } from '../model/device.js';
 import type { Observation } from '../model/record.js';
 import type { UdpMessage } from '../transport/udp.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
-import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
+import { createDuplicateFilter, createProbeSockets, limitSources, openSweepSockets, sweepTargets } from './udp-probe.js';
 import { DHIP_PORT, DHIP_GROUP } from '../protocols/dhip/index.js';
 export { DHIP_PORT, DHIP_GROUP };
 
@@ -31,8 +31,8 @@ export const dhipChannel: DiscoveryChannelRunner = {
       const sweeps: Array<Promise<void>> = [];
       // DHIP discovery is IPv4 only.
       if (context.sweep.targets.ipv4Count > 0) {
-        const socket = await sockets.open({ type: 'udp4' }, 'unicast');
-        if (socket) sweeps.push(sweepTargets(context, { label: 'DHIP', socket, payload: search, port: DHIP_PORT, accepts: isIPv4 }));
+        const unicast = await openSweepSockets(sockets, { type: 'udp4' }, 'unicast', context.sweep.socketsPerChannel);
+        sweeps.push(sweepTargets(context, { label: 'DHIP', sockets: unicast, payload: search, port: DHIP_PORT, accepts: isIPv4 }));
       }
       for (const iface of context.interfaces) {
         if (iface.family !== 'IPv4') continue;

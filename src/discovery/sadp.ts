@@ -11,7 +11,7 @@ import type { Evidence } from '../model/device.js';
 import type { Observation } from '../model/record.js';
 import type { UdpMessage } from '../transport/udp.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
-import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
+import { createDuplicateFilter, createProbeSockets, limitSources, openSweepSockets, sweepTargets } from './udp-probe.js';
 import { SADP_PORT, SADP_GROUP } from '../protocols/sadp/index.js';
 export { SADP_PORT, SADP_GROUP };
 
@@ -36,8 +36,8 @@ export const sadpChannel: DiscoveryChannelRunner = {
       const sweeps: Array<Promise<void>> = [];
       // SADP is IPv4 only: an IPv6 target has nothing listening on 37020.
       if (context.sweep.targets.ipv4Count > 0) {
-        const socket = await sockets.open({ type: 'udp4' }, 'unicast');
-        if (socket) sweeps.push(sweepTargets(context, { label: 'SADP', socket, payload: inquiry, port: SADP_PORT, accepts: isIPv4 }));
+        const unicast = await openSweepSockets(sockets, { type: 'udp4' }, 'unicast', context.sweep.socketsPerChannel);
+        sweeps.push(sweepTargets(context, { label: 'SADP', sockets: unicast, payload: inquiry, port: SADP_PORT, accepts: isIPv4 }));
       }
       for (const iface of context.interfaces) {
         if (iface.family !== 'IPv4') continue;

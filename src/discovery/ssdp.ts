@@ -13,7 +13,7 @@ import { createHttpTransport, type HttpTransport } from '../transport/http.js';
 import type { UdpMessage } from '../transport/udp.js';
 import { delay } from '../util/async-queue.js';
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
-import { createDuplicateFilter, createProbeSockets, limitSources, sweepTargets } from './udp-probe.js';
+import { createDuplicateFilter, createProbeSockets, limitSources, openSweepSockets, sweepTargets } from './udp-probe.js';
 import { SSDP_PORT, SSDP_GROUP } from '../protocols/ssdp/index.js';
 export { SSDP_PORT, SSDP_GROUP };
 
@@ -49,8 +49,8 @@ export function createSsdpChannel(options: SsdpChannelOptions = {}): DiscoveryCh
           ['udp6', context.sweep.targets.ipv6Count, isIPv6],
         ] as const) {
           if (count === 0) continue;
-          const socket = await sockets.open({ type }, `unicast (${type})`);
-          if (socket) sweeps.push(sweepTargets(context, { label: 'SSDP', socket, payload: search, port: SSDP_PORT, accepts }));
+          const unicast = await openSweepSockets(sockets, { type }, `unicast (${type})`, type === 'udp4' ? context.sweep.socketsPerChannel : 1);
+          sweeps.push(sweepTargets(context, { label: 'SSDP', sockets: unicast, payload: search, port: SSDP_PORT, accepts }));
         }
         for (const iface of context.interfaces) {
           if (iface.family !== 'IPv4') continue;

@@ -30,6 +30,12 @@ export const LARGE_SWEEP = 4_096;
 /** A camera heard on-link keeps its neighbour entry busy this long (fingerprinting, then reachable_time ≤ 45 s). */
 const HEARD_HOLDS_MS = 60_000;
 const TICK_MS = 20;
+/**
+ * Datagrams to an on-link address wait in the kernel until its neighbour resolves, and they count against the
+ * sending socket's send buffer (208 KiB, net.core.wmem_max, ~100 probes) meanwhile: one socket per channel held a
+ * whole on-link sweep to ~35 new addresses a second. Each channel sends an on-link sweep over this many sockets.
+ */
+export const ON_LINK_SOCKETS = 8;
 
 /**
  * When to resend to the targets still silent: every 600 ms (the first after half the wait when that is shorter),
@@ -155,6 +161,11 @@ export class Sweep {
 
   get size(): number {
     return this.targets.size;
+  }
+
+  /** Sockets each channel should spread its sends over (more for on-link sweeps: see ON_LINK_SOCKETS). */
+  get socketsPerChannel(): number {
+    return this.pacing && this.estimate().onLink > 0 ? ON_LINK_SOCKETS : 1;
   }
 
   /** True once every address has been released (the listening window of the last batch then runs). */

@@ -52,18 +52,37 @@ export function createProbeSockets(context: DiscoveryContext, label: string, han
  */
 export async function sweepTargets(
   context: DiscoveryContext,
-  options: { label: string; socket: UdpEndpoint; payload: Buffer; port: number; accepts?: (address: string) => boolean },
+  options: { label: string; sockets: UdpEndpoint[]; payload: Buffer; port: number; accepts?: (address: string) => boolean },
 ): Promise<void> {
-  const { label, socket, payload, port } = options;
+  const { label, sockets, payload, port } = options;
+  if (sockets.length === 0) return;
+  let next = 0;
   await context.sweep.join(
     {
       ...(options.accepts ? { accepts: options.accepts } : {}),
       send: async (targets) => {
-        await Promise.all(targets.map((target) => socket.send(payload, port, target).catch((error: Error) => context.warn(target, `${label} probe not sent: ${error.message}`, 'send-failed'))));
+        await Promise.all(
+          targets.map((target) => {
+            // Round robin: each socket's send buffer holds its share of the datagrams waiting on ARP.
+            const socket = sockets[next++ % sockets.length]!;
+            return socket.send(payload, port, target).catch((error: Error) => context.warn(target, `${label} probe not sent: ${error.message}`, 'send-failed'));
+          }),
+        );
       },
     },
     context.signal,
   );
+}
+
+/** The sockets a channel sweeps from: one, or ON_LINK_SOCKETS for an on-link sweep (null ones could not open). */
+export async function openSweepSockets(sockets: ProbeSockets, options: UdpOpenOptions, purpose: string, count: number): Promise<UdpEndpoint[]> {
+  const opened: UdpEndpoint[] = [];
+  for (let i = 0; i < count; i++) {
+    const socket = await sockets.open(options, purpose);
+    if (socket) opened.push(socket);
+    else break;
+  }
+  return opened;
 }
 
 /**

@@ -63,15 +63,20 @@ export const wsDiscoveryChannel: DiscoveryChannelRunner = {
     try {
       let unicast: Promise<void> = Promise.resolve();
       if (context.sweep.size > 0) {
-        if (context.sweep.targets.ipv4Count > 0) sockets.push(await openListening(context, 'udp4', handle));
-        if (context.sweep.targets.ipv6Count > 0) sockets.push(await openListening(context, 'udp6', handle));
-        const unicastSockets = [...sockets];
+        // An on-link sweep spreads its probes over several sockets (ON_LINK_SOCKETS: send buffers and ARP).
+        const v4: UdpEndpoint[] = [];
+        const v6: UdpEndpoint[] = [];
+        for (let i = 0; i < (context.sweep.targets.ipv4Count > 0 ? context.sweep.socketsPerChannel : 0); i++) v4.push(await openListening(context, 'udp4', handle));
+        if (context.sweep.targets.ipv6Count > 0) v6.push(await openListening(context, 'udp6', handle));
+        sockets.push(...v4, ...v6);
+        let next = 0;
         unicast = context.sweep.join(
           {
             send: async (targets) => {
               await Promise.all(
                 targets.map((target) => {
-                  const socket = unicastSockets.find((s) => s.localAddress.includes(':') === target.includes(':'));
+                  const family = target.includes(':') ? v6 : v4;
+                  const socket = family[next++ % Math.max(1, family.length)];
                   return socket?.send(probe, WS_DISCOVERY_PORT, target).catch((error: Error) => context.warn(target, `WS-Discovery probe not sent: ${error.message}`, 'send-failed'));
                 }),
               );

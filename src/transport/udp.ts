@@ -30,6 +30,8 @@ export interface UdpOpenOptions {
   broadcast?: boolean;
   /** Receive buffer to ask for (the kernel caps it at net.core.rmem_max); default DISCOVERY_RECV_BUFFER_BYTES. */
   recvBufferSize?: number;
+  /** Send buffer to ask for (capped at net.core.wmem_max); default the system's. */
+  sendBufferSize?: number;
 }
 
 export interface UdpEndpoint {
@@ -83,6 +85,13 @@ export const openUdpSocket: UdpSocketFactory = async (options) => {
       socket.setRecvBufferSize(options.recvBufferSize ?? DISCOVERY_RECV_BUFFER_BYTES);
     } catch {
       // Not permitted here: keep the system default.
+    }
+    if (options.sendBufferSize !== undefined) {
+      try {
+        socket.setSendBufferSize(options.sendBufferSize);
+      } catch {
+        // Not permitted here: keep the system default.
+      }
     }
     if (options.broadcast) socket.setBroadcast(true);
     if (options.multicastTtl !== undefined) socket.setMulticastTTL(options.multicastTtl);
