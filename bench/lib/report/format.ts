@@ -23,3 +23,13 @@ export function skipped(part: unknown): part is { skipped: string } {
 
 export const cpu = (r: ScanFigures): number => (r.userCpuMs ?? 0) + (r.systemCpuMs ?? 0);
 export const drops = (r: ScanFigures): number => r.udpDrops.reduce((t, d) => t + d.drops, 0);
+
+/** Per added device between consecutive sizes (medians): CPU ms and RSS MB; and whether neither rises (> 15 % step up). */
+export function costSteps(runs: Array<{ devices: number; runs: ScanFigures[] }>): { cpuMs: number[]; rssMb: number[]; flatOrFalling: boolean } {
+  const step = (value: (r: ScanFigures) => number): number[] =>
+    runs.slice(1).map((b, i) => (median(b.runs.map(value)) - median(runs[i]!.runs.map(value))) / (b.devices - runs[i]!.devices));
+  const cpuMs = step(cpu);
+  const rssMb = step((x) => x.maxRssMb ?? NaN);
+  const nonRising = (values: number[]): boolean => values.every((v, i) => i === 0 || v <= values[i - 1]! * 1.15);
+  return { cpuMs, rssMb, flatOrFalling: nonRising(cpuMs) && nonRising(rssMb) };
+}

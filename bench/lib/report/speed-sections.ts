@@ -2,7 +2,7 @@
 import type { OtherToolRun } from '../../scenarios/speed.js';
 import { linePanels } from '../svg.js';
 import type { BenchResults } from '../report.js';
-import { cpu, drops, mb, median, ms, s, skipped, table } from './format.js';
+import { costSteps, cpu, drops, mb, median, ms, s, skipped, table } from './format.js';
 
 export function unicastSection(results: BenchResults, charts: Map<string, string>): string[] {
   const lines = ['## 2. Speed and scale: unicast sweep (discovery + anonymous fingerprint)', ''];
@@ -20,7 +20,7 @@ export function unicastSection(results: BenchResults, charts: Map<string, string
   );
   lines.push(
     table(
-      ['devices', 'addresses swept', 'found', 'fingerprinted', 'fingerprint phase done', 'vs --wait', 'process wall', 'CPU (user+sys)', 'CPU / device', 'peak RSS', 'UDP datagrams dropped (scanner sockets)'],
+      ['devices', 'addresses swept', 'found', 'fingerprinted', 'fingerprint phase done', 'vs --wait', 'process wall', 'CPU (user+sys)', 'CPU / device', 'peak RSS', 'RSS / device', 'UDP datagrams dropped (scanner sockets)'],
       runs.map((u) => {
         const r = u.runs;
         const fp = median(r.map((x) => x.fingerprintFinishedMs ?? NaN));
@@ -36,6 +36,7 @@ export function unicastSection(results: BenchResults, charts: Map<string, string
           `${ms(c)} ms [${r.map((x) => ms(cpu(x))).join(', ')}]`,
           `${(c / u.devices).toFixed(2)} ms`,
           `${mb(median(r.map((x) => x.maxRssMb ?? NaN)))} [${r.map((x) => mb(x.maxRssMb)).join(', ')}]`,
+          `${((median(r.map((x) => x.maxRssMb ?? NaN)) * 1024) / u.devices).toFixed(1)} KB`,
           `${median(r.map(drops))} [${r.map(drops).join(', ')}]`,
         ];
       }),
@@ -59,6 +60,12 @@ export function unicastSection(results: BenchResults, charts: Map<string, string
       rows.push([`${a.devices} → ${b.devices}`, `${(dCpu / dn).toFixed(2)} ms CPU`, `${((dRss * 1024) / dn).toFixed(1)} KB RSS`, `${(dFp / dn).toFixed(2)} ms of fingerprint-phase time`]);
     }
     lines.push(table(['sizes', 'CPU per added device', 'peak RSS per added device', 'time per added device'], rows), '');
+    const steps = costSteps(runs);
+    lines.push(
+      `Cost per added device from the first step to the last: CPU ${steps.cpuMs.map((v) => v.toFixed(2)).join(' → ')} ms, RSS ${steps.rssMb.map((v) => (v * 1024).toFixed(1)).join(' → ')} KB — ` +
+        `${steps.flatOrFalling ? 'flat or falling (no step more than 15 % above the one before)' : '**rising somewhere** (a step more than 15 % above the one before)'}.`,
+      '',
+    );
   }
   lines.push('Devices heard per discovery channel (median over reps; heard / devices whose profile answers on that channel; mDNS is multicast-only, so a', 'unicast sweep does not use it):', '');
   const channels = [...new Set(runs.flatMap((u) => u.runs.flatMap((r) => Object.keys(r.byChannel))))].filter((c) => c !== 'mdns').sort();

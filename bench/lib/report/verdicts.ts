@@ -1,6 +1,6 @@
 /** The "Targets: where we stand" verdicts of BENCHMARKS.md. */
 import type { BenchResults } from '../report.js';
-import { list, mb, median, s, skipped } from './format.js';
+import { costSteps, list, mb, median, s, skipped } from './format.js';
 import { neighbourCounter, onlinkOf } from './onlink-section.js';
 
 interface Verdict {
@@ -51,6 +51,15 @@ export function verdicts(results: BenchResults): Verdict[] {
         });
       }
     }
+  }
+  if (!skipped(results.unicast) && results.unicast.length >= 3) {
+    const steps = costSteps(results.unicast);
+    const sizes = results.unicast.map((u) => u.devices);
+    out.push({
+      target: `Cost per added device flat or falling from ${sizes[0]} to ${sizes.at(-1)} devices (CPU and RSS)`,
+      measured: `CPU ${steps.cpuMs.map((v) => `${v.toFixed(2)} ms`).join(' → ')}; RSS ${steps.rssMb.map((v) => `${(v * 1024).toFixed(1)} KB`).join(' → ')} (steps ${sizes.join(' → ')})`,
+      met: steps.flatOrFalling,
+    });
   }
   if (!skipped(results.multicast)) {
     const m = results.multicast;
