@@ -8,6 +8,7 @@
  * deletes both namespaces (the veth goes with them); run.ts calls it on every exit path.
  */
 import { execFileSync } from 'node:child_process';
+import { joinNamespaces } from '../../test/support/netns.js';
 
 export const ONLINK_PREFIX = '198.18.0.0/16';
 export const ONLINK_SCANNER_ADDRESS = '198.18.0.1';
@@ -95,17 +96,7 @@ export function createOnlinkNetwork(tag: string, deviceCount: number): OnlinkNet
   // A namespace of the same name can only be a leftover of an earlier run that had this pid and crashed.
   destroy();
   try {
-    ip(['netns', 'add', scanner]);
-    ip(['netns', 'add', fleet]);
-    ip(['link', 'add', scannerInterface, 'type', 'veth', 'peer', 'name', fleetInterface]);
-    ip(['link', 'set', scannerInterface, 'netns', scanner]);
-    ip(['link', 'set', fleetInterface, 'netns', fleet]);
-    for (const [ns, ifname] of [[scanner, scannerInterface], [fleet, fleetInterface]] as const) {
-      // No IPv6 duplicate address detection: nothing here uses IPv6, but a tentative address makes IPv6 probes warn.
-      execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', `net.ipv6.conf.${ifname}.accept_dad=0`], { stdio: 'ignore', timeout: 10_000 });
-      ip(['-n', ns, 'link', 'set', 'lo', 'up']);
-      ip(['-n', ns, 'link', 'set', ifname, 'up']);
-    }
+    joinNamespaces({ scanner, fleet, scannerInterface, fleetInterface });
     // Each address with the /16 prefix: the kernel adds the on-link route 198.18.0.0/16 (no gateway) on both sides.
     ip(['-n', scanner, 'addr', 'add', `${ONLINK_SCANNER_ADDRESS}/16`, 'dev', scannerInterface]);
     const batch = [ONLINK_BASE_ADDRESS, ...deviceAddresses].map((address) => `addr add ${address}/16 dev ${fleetInterface}`).join('\n');

@@ -14,6 +14,7 @@
 import { TargetSet, intToIpv4, ipv4ToInt } from '../model/target-set.js';
 import { onLinkNetworkOf, type NeighbourView, type OnLinkNetwork } from '../transport/neighbours.js';
 import { delay } from '../util/async-queue.js';
+import type { SweepPlanInfo } from '../model/events.js';
 
 /** Addresses per release. */
 export const SWEEP_BATCH = 64;
@@ -98,16 +99,8 @@ export interface JoinOptions {
   resend?: boolean;
 }
 
-export interface SweepEstimate {
-  addresses: number;
-  onLink: number;
-  ratePerSecond: number;
-  /** The on-link pace: new addresses a second the neighbour budget allows. */
-  onLinkRatePerSecond: number | null;
-  /** From the first release to the last, plus the wait for the last batch's answers. */
-  estimateMs: number;
-  onLinkNetworks: string[];
-}
+/** What the sweep covers and will take: the `sweep` of the discovery phase event. */
+export type SweepEstimate = SweepPlanInfo;
 
 interface Batch {
   from: number;

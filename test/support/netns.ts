@@ -53,6 +53,26 @@ export function namespaceUnavailableReason(): string | null {
   }
 }
 
+/**
+ * Two new namespaces joined by a veth pair, both ends up (and loopback), IPv6 duplicate address detection off:
+ * without it the link-local address is usable at once instead of staying "tentative" (unbindable) for a second
+ * or two, which would turn the scanner's IPv6 probes into warnings. Addresses and routes are the caller's.
+ */
+export function joinNamespaces(names: { scanner: string; fleet: string; scannerInterface: string; fleetInterface: string; multicast?: boolean }): void {
+  const { scanner, fleet, scannerInterface, fleetInterface } = names;
+  ip(['netns', 'add', scanner]);
+  ip(['netns', 'add', fleet]);
+  ip(['link', 'add', scannerInterface, 'type', 'veth', 'peer', 'name', fleetInterface]);
+  ip(['link', 'set', scannerInterface, 'netns', scanner]);
+  ip(['link', 'set', fleetInterface, 'netns', fleet]);
+  for (const [ns, ifname] of [[scanner, scannerInterface], [fleet, fleetInterface]] as const) {
+    execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', `net.ipv6.conf.${ifname}.accept_dad=0`], { stdio: 'ignore', timeout: 10_000 });
+    ip(['-n', ns, 'link', 'set', 'lo', 'up']);
+    ip(['-n', ns, 'link', 'set', ifname, 'up']);
+    if (names.multicast) ip(['-n', ns, 'link', 'set', ifname, 'multicast', 'on']);
+  }
+}
+
 /** `tag` is a short label (≤ 4 chars) so interface names stay within 15 characters. */
 export function createTestNetwork(tag: string, subnet: string, fleetHosts: number[]): TestNetwork {
   const id = `${tag}${process.pid % 100000}`;
@@ -77,19 +97,7 @@ export function createTestNetwork(tag: string, subnet: string, fleetHosts: numbe
   // A namespace of the same name can only be a leftover of an earlier run that had this pid and crashed.
   destroy();
   try {
-    ip(['netns', 'add', scanner]);
-    ip(['netns', 'add', fleet]);
-    ip(['link', 'add', scannerInterface, 'type', 'veth', 'peer', 'name', fleetInterface]);
-    ip(['link', 'set', scannerInterface, 'netns', scanner]);
-    ip(['link', 'set', fleetInterface, 'netns', fleet]);
-    for (const [ns, ifname] of [[scanner, scannerInterface], [fleet, fleetInterface]] as const) {
-      // Without duplicate address detection the IPv6 link-local address is usable at once instead of staying
-      // "tentative" (unbindable) for a second or two, which would turn the scanner's IPv6 probes into warnings.
-      execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', `net.ipv6.conf.${ifname}.accept_dad=0`], { stdio: 'ignore', timeout: 10_000 });
-      ip(['-n', ns, 'link', 'set', 'lo', 'up']);
-      ip(['-n', ns, 'link', 'set', ifname, 'up']);
-      ip(['-n', ns, 'link', 'set', ifname, 'multicast', 'on']);
-    }
+    joinNamespaces({ scanner, fleet, scannerInterface, fleetInterface, multicast: true });
     ip(['-n', scanner, 'addr', 'add', `${scannerAddress}/24`, 'dev', scannerInterface]);
     addFleetAddresses(fleetAddresses);
     // Multicast to 239.0.0.0/8 leaves by this interface in both namespaces.

@@ -40,13 +40,14 @@ const pacing = (overrides: Partial<NeighbourPacing> = {}): NeighbourPacing => ({
   ...overrides,
 });
 
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('the shared sweep', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
 
   it('gives a sender every address once, at the rate, then resends only to addresses no channel heard', async () => {
     const targets = parseTargets(['192.0.2.1-192.0.2.200']);
@@ -143,12 +144,6 @@ describe('the shared sweep', () => {
 });
 
 describe('when the kernel reports neighbour-table overflows', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
 
   it('pauses on-link releases for a resolve time, halves the budget, and counts the overflows', async () => {
     let overflows = 0;
@@ -174,12 +169,6 @@ describe('when the kernel reports neighbour-table overflows', () => {
 });
 
 describe('resends in a large sweep', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
 
   it('past 4,096 addresses a silent one gets one resend, not three', async () => {
     const sweep = new Sweep(parseTargets(['192.0.2.0/19']), { waitMs: 3000, ratePerSecond: 1_000_000, neighbours: null, now: () => Date.now() });
