@@ -1,7 +1,7 @@
 /**
  * One unicast sweep shared by every discovery channel. Addresses are released in small batches at a pace; each
  * channel that joins sends its probe to every released batch (late joiners catch up), and resends to the addresses
- * of a batch that no channel has heard yet, 600 ms apart (resendTimes; once only past LARGE_SWEEP). Every channel thus knocks on an address
+ * of a batch that no channel has heard yet, 600 ms apart (resendTimes). Every channel thus knocks on an address
  * at about the same moment, which is what keeps an on-link sweep inside the kernel's neighbour table: one entry
  * per address, resolved once, while every channel's datagram waits on it.
  *
@@ -22,12 +22,6 @@ export const SWEEP_BATCH = 64;
 export const DEFAULT_SWEEP_RATE = 4_000;
 const RESEND_AFTER_MS = 600;
 const MAX_RESENDS = 3;
-/**
- * Past this many addresses an address no channel heard gets one resend, not three: in a big range nearly every
- * address is empty, and three more rounds to 63,000 silent addresses of a /16 is a quarter of a million datagrams
- * that find nobody. One resend still covers one lost datagram.
- */
-export const LARGE_SWEEP = 4_096;
 /** A camera heard on-link keeps its neighbour entry busy this long (fingerprinting, then reachable_time ≤ 45 s). */
 const HEARD_HOLDS_MS = 60_000;
 const TICK_MS = 20;
@@ -212,7 +206,7 @@ export class Sweep {
   async join(sender: SweepSender, signal: AbortSignal, options: JoinOptions = {}): Promise<void> {
     if (this.size === 0) return;
     const delayMs = options.delayMs ?? 0;
-    const rounds = options.resend === false ? [] : resendTimes(this.waitMs, this.size > LARGE_SWEEP ? 1 : MAX_RESENDS);
+    const rounds = options.resend === false ? [] : resendTimes(this.waitMs);
     const roundNext = rounds.map(() => 0);
     let next = 0;
     const addresses = (batch: Batch, filter: (address: string) => boolean): string[] => {

@@ -167,12 +167,3 @@ describe('when the kernel reports neighbour-table overflows', () => {
     expect(sweep.overflowsDuringSweep).toBe(50);
   });
 });
-
-describe('resends in a large sweep', () => {
-
-  it('past 4,096 addresses a silent one gets one resend, not three', async () => {
-    const sweep = new Sweep(parseTargets(['192.0.2.0/19']), { waitMs: 3000, ratePerSecond: 1_000_000, neighbours: null, now: () => Date.now() });
-    const sent = await drive(sweep, { untilMs: 30_000 });
-    expect(sent).toHaveLength(8190 * 2);
-  });
-});
