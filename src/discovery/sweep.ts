@@ -31,6 +31,11 @@ const TICK_MS = 20;
  * whole on-link sweep to ~35 new addresses a second. Each channel sends an on-link sweep over this many sockets.
  */
 export const ON_LINK_SOCKETS = 8;
+/**
+ * A sweep tick that comes this late means the event loop is saturated (fingerprinting the answers): sockets are
+ * not being read, and a flood of answers fills their receive buffers. No new batch until the loop catches up.
+ */
+export const LOOP_LAG_LIMIT_MS = 50;
 
 /**
  * When to resend to the targets still silent: every 600 ms (the first after half the wait when that is shorter),
@@ -131,6 +136,8 @@ export class Sweep {
   private overflowsSeen: number | null = null;
   private overflowCheckedAt = -Infinity;
   private quietSince = 0;
+  /** How late the last sweep tick fired (event-loop lag), ms. */
+  private loopLagMs = 0;
   /** Overflows the kernel counted while this sweep ran (reported in the finished phase). */
   overflowsDuringSweep = 0;
 
@@ -237,7 +244,9 @@ export class Sweep {
         }
       }
       if (this.finishedAt !== null && next === this.batches.length && roundNext.every((r) => r === next)) return;
+      const slept = this.now();
       await delay(TICK_MS, signal);
+      this.loopLagMs = Math.max(0, this.now() - slept - TICK_MS);
     }
   }
 
@@ -267,6 +276,7 @@ export class Sweep {
     this.lastAdvance = t;
     this.expire(t);
     if (this.backlog && this.backlog() > this.maxBacklog) return;
+    if (this.loopLagMs > LOOP_LAG_LIMIT_MS) return;
     while (this.released < this.size && this.tokens >= 1) {
       let room = Math.min(SWEEP_BATCH, Math.floor(this.tokens), this.size - this.released);
       let onLink = 0;
