@@ -9,8 +9,10 @@ export function unicastSection(results: BenchResults, charts: Map<string, string
   if (skipped(results.unicast)) return [...lines, `Skipped: ${results.unicast.skipped}`, ''];
   const runs = results.unicast;
   lines.push(
-    `The fleet runs in its own process (\`bench/fleet-child.ts\`, N devices on 127.90.x.y, each with its own HTTP port, WS-Discovery, SADP, DHIP and SSDP`,
+    `The fleet runs in processes of its own, 2,500 devices each (\`bench/fleet-child.ts\`, N devices on 127.90.x.y, each with its own HTTP port, WS-Discovery, SADP, DHIP and SSDP`,
     'responders as its profile says; profiles cycle through the 9 demo profiles, as `oneknock simulate --count N --subnet 127.90.0 --http-port 0` does).',
+    'Both share this machine\'s two cores with the scanner: at 10,000 devices the scanner uses one core fully and the fleet the other. Where the',
+    'scanner\'s memory goes at 10,000 devices (heap snapshot and allocation profile, measured by hand): [bench/README.md](bench/README.md#where-the-memory-goes).',
     'The scanner is the CLI compiled from the current src/ with tsconfig.build.json (into bench/.build — the JavaScript `npm run build` puts in dist/),',
     'run as a user runs it, with `bench/lib/measure.mjs` preloaded to report its own `process.cpuUsage()` and peak RSS (`getrusage` maxRSS) at exit;',
     'CPU includes Node start-up and module loading. Times are from the CLI\'s',
