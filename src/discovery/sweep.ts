@@ -36,6 +36,11 @@ export const ON_LINK_SOCKETS = 8;
  * not being read, and a flood of answers fills their receive buffers. No new batch until the loop catches up.
  */
 export const LOOP_LAG_LIMIT_MS = 50;
+/**
+ * Answers arrive within 500 ms of a probe (APP_MAX_DELAY): a resend the loop's lag held back still gets that long to
+ * be answered. (A resend on time is sent ≥ 500 ms before the window closes, so this changes nothing then.)
+ */
+const RESEND_ANSWER_MS = 500;
 
 /**
  * When to resend to the targets still silent: every 600 ms (the first after half the wait when that is shorter),
@@ -138,6 +143,9 @@ export class Sweep {
   private quietSince = 0;
   /** How late the last sweep tick fired (event-loop lag), ms. */
   private loopLagMs = 0;
+  /** When the last resend went out (a late one gets its own time to be answered), and joined senders not done. */
+  private lastResendAt = -Infinity;
+  private activeSenders = 0;
   /** Overflows the kernel counted while this sweep ran (reported in the finished phase). */
   overflowsDuringSweep = 0;
 
@@ -212,6 +220,15 @@ export class Sweep {
    */
   async join(sender: SweepSender, signal: AbortSignal, options: JoinOptions = {}): Promise<void> {
     if (this.size === 0) return;
+    this.activeSenders += 1;
+    try {
+      await this.run(sender, signal, options);
+    } finally {
+      this.activeSenders -= 1;
+    }
+  }
+
+  private async run(sender: SweepSender, signal: AbortSignal, options: JoinOptions): Promise<void> {
     const delayMs = options.delayMs ?? 0;
     const rounds = options.resend === false ? [] : resendTimes(this.waitMs);
     const roundNext = rounds.map(() => 0);
@@ -235,11 +252,12 @@ export class Sweep {
         if (signal.aborted) return;
         this.advance();
       }
-      for (let k = 0; k < rounds.length; k++) {
+      // A resend into a saturated loop would be lost like the answer it replaces: it waits for the loop too.
+      for (let k = 0; k < rounds.length && this.loopLagMs <= LOOP_LAG_LIMIT_MS; k++) {
         while (roundNext[k]! < next && this.batches[roundNext[k]!]!.at + delayMs + rounds[k]! <= this.now()) {
           const batch = addresses(this.batches[roundNext[k]!]!, silent);
           roundNext[k]! += 1;
-          if (batch.length > 0) await sender.send(batch);
+          if (batch.length > 0) await this.resent(sender, batch);
           if (signal.aborted) return;
         }
       }
@@ -250,7 +268,15 @@ export class Sweep {
     }
   }
 
-  /** Resolves when the listening window is over: `waitMs` after the start, and after the last release (or abort). */
+  private async resent(sender: SweepSender, batch: string[]): Promise<void> {
+    this.lastResendAt = this.now();
+    await sender.send(batch);
+  }
+
+  /**
+   * Resolves when the listening window is over: `waitMs` after the last release, and — when the loop's lag held
+   * resends back — RESEND_ANSWER_MS after the last resend, once every joined sender is done (or on abort).
+   */
   async listen(signal: AbortSignal): Promise<void> {
     this.advance();
     for (;;) {
@@ -259,7 +285,15 @@ export class Sweep {
       if (this.finishedAt !== null) break;
       await delay(TICK_MS * 5, signal);
     }
-    await delay(Math.max(0, this.finishedAt + this.waitMs - this.now()), signal);
+    for (;;) {
+      if (signal.aborted) return;
+      const until = Math.max(this.finishedAt + this.waitMs, this.lastResendAt + RESEND_ANSWER_MS);
+      const left = until - this.now();
+      if (left <= 0 && this.activeSenders === 0) return;
+      // Bounded all the same: a sender stuck in a send never holds discovery past twice the wait.
+      if (this.now() >= this.finishedAt + 2 * this.waitMs + 2 * RESEND_ANSWER_MS) return;
+      await delay(Math.max(TICK_MS, Math.min(left, 250)), signal);
+    }
   }
 
   /** Release what the pace allows by now. Cheap; called by every joined sender's loop. */
