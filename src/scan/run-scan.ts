@@ -243,12 +243,12 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
     ...(options.sweepRate !== undefined ? { ratePerSecond: options.sweepRate } : {}),
     neighbours: networks.length > 0 ? { ...neighbourPacing(options.neighbours?.limits ?? readNeighbourLimits(), networks), overflows: options.neighbours?.overflows ?? (() => readTableFulls()) } : null,
     view: neighbourView,
-    // Devices waiting for their fingerprint. Up to 16 rounds of the request limit (1,024 at the default 64) the
+    // Devices waiting for their fingerprint. Up to 4 rounds of the request limit (256 at the default 64) the
     // fingerprints overlap the sweep and its wait; past that the scanner is behind, and answers would pile up in
     // receive buffers until they overflow (10,000 devices at --rate 4000 lost most of theirs without this). The
     // sweep also waits while its own ticks come late (LOOP_LAG_LIMIT_MS: the loop is too busy to read sockets).
     backlog: () => pending.size,
-    maxBacklog: 16 * Math.max(1, options.concurrency),
+    maxBacklog: 4 * Math.max(1, options.concurrency),
   });
   const discovery: DiscoveryContext = {
     udp: options.udp ?? openUdpSocket,
