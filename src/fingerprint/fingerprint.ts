@@ -127,5 +127,13 @@ export function deviceAccess(state: Pick<FingerprintState, 'services' | 'certifi
       add(service.scheme);
     }
   }
+  // A fixed order, not the order the probes happened to finish in (that varies with which answer came first).
+  const rank = (scheme: string): number => {
+    const known = SCHEME_ORDER.indexOf(scheme);
+    return known < 0 ? SCHEME_ORDER.length : known;
+  };
+  schemes.sort((a, b) => rank(a) - rank(b));
   return { schemes, httpsCertificateSha256: state.certificateSha256 };
 }
+
+const SCHEME_ORDER = ['ws-username-token', 'http-digest:SHA-512-256', 'http-digest:SHA-256', 'http-digest:MD5', 'basic-only'];
