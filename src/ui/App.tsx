@@ -189,6 +189,7 @@ export function App({ session, scope, defaultUser, fileEntries, history, colour,
         <Text bold>oneknock</Text>
         {`  ${phaseLabel}  ${elapsed.toFixed(1)} s  |  ${scope.interfaces.length > 0 ? `interfaces ${scope.interfaces.join(',')}` : 'no multicast'}  |  targets ${scope.targets}  |  ${state.devices.length} device(s): ${channels}`}
       </Text>
+      {state.phase === 'discovery' && state.sweep ? <Text dimColor>{state.sweep}</Text> : null}
       {state.screen === 'detail' && current ? (
         <DetailPane device={current} history={history(identityKeys(current))} drivers={session.drivers} />
       ) : state.screen === 'plan' && state.plan ? (

@@ -28,6 +28,8 @@ export interface UiState {
   message: string | null;
   /** `--wait-unlock`: devices whose one knock waits for their lock to lift, with the countdown (extension). */
   unlockWaits?: Record<string, { unlockAt: string; secondsLeft: number; state: 'waiting' | 'checking' }>;
+  /** The sweep's own announcement (how many addresses, how fast, about how long), while discovery runs. */
+  sweep?: string | null;
 }
 
 export type UiAction =
@@ -71,7 +73,7 @@ function reduceEvent(state: UiState, event: ScanEvent, nowMs: number): UiState {
     case 'warning':
       return { ...state, warnings: [...state.warnings, { address: event.address, message: event.message }].slice(-200) };
     case 'phase':
-      if (event.state === 'started') return { ...state, phase: event.phase, startedAtMs: state.startedAtMs ?? nowMs };
+      if (event.state === 'started') return { ...state, phase: event.phase, startedAtMs: state.startedAtMs ?? nowMs, ...(event.sweep ? { sweep: event.detail ?? null } : {}) };
       return event.phase === 'fingerprint' || event.phase === 'login' ? { ...state, phase: 'ready', finishedAtMs: event.phase === 'fingerprint' ? nowMs : state.finishedAtMs } : state;
     case 'plan':
       return { ...state, plan: event.logins };

@@ -13,6 +13,13 @@ const at = '2026-11-24T10:00:00.000Z';
 const ev = (event: ScanEvent, state: UiState, nowMs = 0): UiState => reduce(state, { type: 'event', event, nowMs });
 
 describe('terminal UI reducer', () => {
+  it('keeps the sweep announcement of discovery (how many, how fast, about how long) for the header', () => {
+    const detail = 'sweeping 1,048,574 addresses at ≤ 4,000/s: about 4 min 25 s';
+    const state = ev({ type: 'phase', at, phase: 'discovery', state: 'started', detail, sweep: { addresses: 1_048_574, onLink: 0, ratePerSecond: 4000, onLinkRatePerSecond: null, estimateMs: 265_000, onLinkNetworks: [] } }, initialState());
+    expect(state.sweep).toBe(detail);
+    expect(ev({ type: 'phase', at, phase: 'discovery', state: 'started' }, initialState()).sweep).toBeUndefined();
+  });
+
   it('keeps rows sorted by address numerically, whatever order devices arrive in', () => {
     let state = initialState();
     for (const [id, address] of [['a', '192.0.2.10'], ['b', '192.0.2.9'], ['c', '192.0.2.100']] as const) state = ev({ type: 'device', at, device: device(id, address) }, state);
