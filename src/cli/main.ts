@@ -1,6 +1,6 @@
 /**
  * The process entry (bin/oneknock.js): run the program, map faults to exit codes (docs/SAFETY.md "Exit codes").
- * cli/ is the only folder that writes to the terminal (through write.ts, terminal-safe; console.error only here).
+ * cli/ is the only folder that writes to the terminal, always through write.ts (terminal-safe); nothing in src/ uses the console API.
  */
 import { ExitCode, OneknockError } from '../model/errors.js';
 import { runProgram } from './program.js';
