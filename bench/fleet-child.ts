@@ -29,6 +29,8 @@ export interface FleetChildConfig {
   lifetimeMs: number;
   /** Part of a fleet split over processes: the number of this part's first device in the whole. */
   indexOffset?: number;
+  /** A sink on each swept discovery port a device does not serve (FleetOptions.sinkUnservedPorts). */
+  sinkUnservedPorts?: boolean;
 }
 
 export interface CollectorReport {
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     ...(config.subnet ? { subnet: config.subnet } : {}),
     ...(config.addresses ? { addresses: config.addresses } : {}),
     ...(config.indexOffset ? { indexOffset: config.indexOffset } : {}),
+    ...(config.sinkUnservedPorts ? { sinkUnservedPorts: true } : {}),
     ...(config.maxAnswerDelayMs !== undefined ? { maxAnswerDelayMs: config.maxAnswerDelayMs } : {}),
     ...(config.multicastInterface ? { multicast: { interfaceAddress: config.multicastInterface } } : {}),
   });

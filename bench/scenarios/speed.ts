@@ -104,7 +104,7 @@ export async function runUnicast(sizes: number[], reps: number, waitMs: number, 
     const range = `${first}-${last}`;
     const begin = performance.now();
     const addresses = Array.from({ length: size }, (_, i) => hostAddress(UNICAST_SUBNET, 10, i));
-    const fleet = await startSplitFleet({ profiles: fleetProfiles(size), addresses, httpPort: 0, lifetimeMs: 600_000 }, { readyTimeoutMs: 180_000 });
+    const fleet = await startSplitFleet({ profiles: fleetProfiles(size), addresses, httpPort: 0, lifetimeMs: 600_000, sinkUnservedPorts: true }, { readyTimeoutMs: 180_000 });
     const fleetStartMs = performance.now() - begin;
     try {
       const expected = await expectedDevices(fleet);

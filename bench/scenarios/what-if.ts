@@ -33,7 +33,7 @@ export async function runWhatIf(size: number, waitMs: number, log: (line: string
   const base = defaultFleetProfiles();
   const profiles = Array.from({ length: size }, (_, i) => base[i % base.length]!);
   const range = `${hostAddress(UNICAST_SUBNET, 10, 0)}-${hostAddress(UNICAST_SUBNET, 10, size - 1)}`;
-  const fleet = await startFleetChild({ profiles, subnet: UNICAST_SUBNET, httpPort: 0, lifetimeMs: 120_000 }, { readyTimeoutMs: 90_000 });
+  const fleet = await startFleetChild({ profiles, subnet: UNICAST_SUBNET, httpPort: 0, lifetimeMs: 120_000, sinkUnservedPorts: true }, { readyTimeoutMs: 90_000 });
   const result: WhatIfResult = { devices: size, waitMs, command: `node --import tsx bench/tools/scan-what-if.ts --targets ${range} --wait ${waitMs} --build bench/.build [--recv-buffer 4194304]`, runs: [] };
   try {
     const expected = new Map((await fleet.report()).devices.map((d) => [d.address, d.model]));
