@@ -1,20 +1,13 @@
 /**
- * The one XML entry point for network input. fast-xml-parser with values kept as strings, namespace prefixes
- * removed (we match on local names: vendors use every prefix imaginable), entity processing off, and DOCTYPE
- * refused outright (SOAP 1.2 Part 1 §5: a SOAP message MUST NOT contain a DTD; no device needs one, and entity
- * bombs and external entities live there).
+ * The one XML entry point for network input: a strict one-pass reader (read-tree.ts) that keeps values as strings,
+ * matches on local names (namespace prefixes removed: vendors use every prefix imaginable), expands no entity, and
+ * refuses DOCTYPE outright (SOAP 1.2 Part 1 §5: a SOAP message MUST NOT contain a DTD; no device needs one, and
+ * entity bombs and external entities live there).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { CodecError } from '../codec-error.js';
+import { readXmlTree, type XmlElement } from './read-tree.js';
 
-export interface XmlElement {
-  /** Local name (prefix removed). */
-  name: string;
-  attributes: Record<string, string>;
-  children: XmlElement[];
-  /** Concatenated direct text content, untrimmed. */
-  text: string;
-}
+export type { XmlElement } from './read-tree.js';
 
 export type XmlErrorCode = 'xml-too-large' | 'xml-doctype' | 'xml-malformed' | 'xml-empty' | 'xml-too-deep';
 
@@ -23,84 +16,27 @@ export class XmlDecodeError extends CodecError<XmlErrorCode> {}
 export const MAX_XML_BYTES = 1024 * 1024;
 const MAX_DEPTH = 64;
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: false,
-});
-
-type RawNode = Record<string, unknown>;
-
-function convert(raw: RawNode, depth: number): XmlElement | string | null {
-  if (depth > MAX_DEPTH) throw new XmlDecodeError('xml-too-deep', `XML nested deeper than ${MAX_DEPTH} levels`);
-  if ('#text' in raw) return String(raw['#text']);
-  const name = Object.keys(raw).find((k) => k !== ':@');
-  if (name === undefined) return null;
-  const attrsRaw = (raw[':@'] ?? {}) as Record<string, unknown>;
-  const attributes: Record<string, string> = {};
-  for (const [key, value] of Object.entries(attrsRaw)) {
-    // removeNSPrefix drops xmlns declarations' prefix too; keep local attribute names only.
-    attributes[key.includes(':') ? key.slice(key.indexOf(':') + 1) : key] = String(value);
-  }
-  const element: XmlElement = { name: localName(name), attributes, children: [], text: '' };
-  const kids = raw[name];
-  if (Array.isArray(kids)) {
-    for (const kid of kids as RawNode[]) {
-      const converted = convert(kid, depth + 1);
-      if (typeof converted === 'string') element.text += converted;
-      else if (converted) element.children.push(converted);
-    }
-  }
-  return element;
-}
-
-function localName(name: string): string {
-  const colon = name.indexOf(':');
-  return colon >= 0 ? name.slice(colon + 1) : name;
-}
-
-/**
- * fast-xml-parser quotes the input in its messages (an unclosed-tags error lists every open tag: 64 KB of `<a>`
- * gave a 100 KB message). The message becomes a warning event and a JSON line, so only its head is kept.
- */
-const MAX_DETAIL_CHARS = 200;
-function boundedDetail(message: string): string {
-  return message.length > MAX_DETAIL_CHARS ? `${message.slice(0, MAX_DETAIL_CHARS)}…` : message;
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
 }
 
 /** Parse untrusted XML into a small element tree. Throws XmlDecodeError (a named failure) on anything off. */
 export function parseXml(input: string | Uint8Array, maxBytes = MAX_XML_BYTES): XmlElement {
   const byteLength = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
   if (byteLength > maxBytes) throw new XmlDecodeError('xml-too-large', `XML of ${byteLength} bytes exceeds ${maxBytes}`);
-  let text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+  let text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new XmlDecodeError('xml-doctype', 'XML with a DOCTYPE or ENTITY declaration refused');
   if (text.trim() === '') throw new XmlDecodeError('xml-empty', 'empty XML document');
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new XmlDecodeError('xml-malformed', `malformed XML: ${boundedDetail(valid.err.msg)} (line ${valid.err.line})`);
-  }
-  let raw: unknown;
-  try {
-    raw = parser.parse(text);
-  } catch (error) {
-    throw new XmlDecodeError('xml-malformed', `malformed XML: ${boundedDetail((error as Error).message)}`);
-  }
-  const roots = (Array.isArray(raw) ? raw : []) as RawNode[];
-  for (const node of roots) {
-    const converted = convert(node, 0);
-    if (converted && typeof converted !== 'string') return converted;
-  }
-  throw new XmlDecodeError('xml-empty', 'XML has no root element');
+  const read = readXmlTree(text, MAX_DEPTH);
+  if ('root' in read) return read.root;
+  const failure = read.failure;
+  if (failure.kind === 'too-deep') throw new XmlDecodeError('xml-too-deep', `XML nested deeper than ${MAX_DEPTH} levels`);
+  if (failure.kind === 'no-root') throw new XmlDecodeError('xml-empty', 'XML has no root element');
+  // The message names at most a 40-character excerpt of a name: it becomes a warning event and a JSON line.
+  throw new XmlDecodeError('xml-malformed', `malformed XML: ${failure.message} (line ${lineAt(text, failure.offset)})`);
 }
 
 /** First descendant (depth-first, including the element itself) with this local name, case-sensitive. */
