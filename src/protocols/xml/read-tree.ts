@@ -61,6 +61,14 @@ function checkName(name: string, offset: number, what: string): void {
   }
 }
 
+/**
+ * A copy that does not point into the document: V8 makes a substring a view of the string it was cut from, so one
+ * model name kept from a response would keep the whole response alive (~6 KB for a GetCapabilities answer).
+ */
+function detached(value: string): string {
+  return value.length < 13 ? value : (' ' + value).slice(1);
+}
+
 function localName(name: string): string {
   const colon = name.indexOf(':');
   return colon >= 0 ? name.slice(colon + 1) : name;
@@ -155,7 +163,8 @@ function read(text: string, maxDepth: number): XmlElement | null | 'too-deep' {
       const expected = openNames.pop();
       if (expected === undefined) throw new Malformed(`closing tag '${name.slice(0, 40)}' without an opening tag`, lt);
       if (expected !== name) throw new Malformed(`closing tag '${name.slice(0, 40)}' where '${expected.slice(0, 40)}' was open`, lt);
-      open.pop();
+      const closed = open.pop();
+      if (closed && closed.text !== '') closed.text = detached(closed.text);
       pos = close + 1;
     } else {
       pos = openTag(lt);
@@ -202,7 +211,7 @@ function read(text: string, maxDepth: number): XmlElement | null | 'too-deep' {
       if (seen.has(attrName)) throw new Malformed(`attribute '${attrName.slice(0, 40)}' given twice`, nameStart);
       seen.add(attrName);
       // Namespace declarations are not attributes of the document's data; prefixes are dropped as for tags.
-      if (build && attrName !== 'xmlns' && !attrName.startsWith('xmlns:')) attributes[localName(attrName)] = text.slice(at + 1, valueEnd);
+      if (build && attrName !== 'xmlns' && !attrName.startsWith('xmlns:')) attributes[localName(attrName)] = detached(text.slice(at + 1, valueEnd));
       at = valueEnd + 1;
     }
     const empty = text.charCodeAt(at) === 0x2f;
