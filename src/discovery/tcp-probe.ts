@@ -6,6 +6,7 @@
  */
 import type { DiscoveryChannelRunner, DiscoveryContext } from './types.js';
 import { tcpConnect, type TcpConnector } from '../transport/tcp-connect.js';
+import { sharedSignal } from '../util/signals.js';
 
 /** HTTP, HTTPS, RTSP (RFC 2326), Hikvision SDK/ISAPI alt port, Dahua's TCP service port. */
 export const PROBE_PORTS: ReadonlyArray<{ port: number; service: string }> = [
@@ -40,7 +41,8 @@ export function createTcpProbeChannel(options: TcpProbeOptions = {}): DiscoveryC
       };
       let joined = false;
       const stop = new AbortController();
-      const signal = AbortSignal.any([context.signal, stop.signal]);
+      // Each connect in flight (up to inFlight) listens on it.
+      const signal = sharedSignal(context.signal, stop.signal);
       signal.addEventListener('abort', wakeAll, { once: true });
       const probe = async (address: string): Promise<void> => {
         if (context.known?.(address)) return;

@@ -3,7 +3,7 @@
  * (docs/ARCHITECTURE.md §1). Fingerprinting starts as soon as a device is heard, so it overlaps the discovery wait.
  */
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
+import { sharedSignal } from '../util/signals.js';
 import { openUdpSocket, type UdpSocketFactory } from '../transport/udp.js';
 import { createHttpTransport, type HttpTransport } from '../transport/http.js';
 import { DeviceRegistry, addEvidence, type DeviceRecord, type Observation } from './registry.js';
@@ -101,7 +101,8 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   const iso = (): string => new Date(now()).toISOString();
   const startedAt = iso();
   const controller = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  // Every in-flight request, connect and sweep tick listens on the scan's signals (sharedSignal).
+  const signal = options.signal ? sharedSignal(options.signal, controller.signal) : sharedSignal(controller.signal);
   const registry = new DeviceRegistry();
   const http = (options.createHttp ?? createHttpTransport)();
   const limiter = new Limiter(Math.max(1, options.concurrency));
@@ -109,7 +110,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   const pending = new Set<Promise<void>>();
   // The fingerprint deadline (armed when discovery ends) and the addresses that timed out once (no further probe).
   const deadline = new AbortController();
-  const fingerprintSignal = AbortSignal.any([signal, deadline.signal]);
+  const fingerprintSignal = sharedSignal(signal, deadline.signal);
   const stalled = new Set<string>();
   const abandonedAddresses = new Set<string>();
   const probeContext = { http, timeoutMs: options.timeoutMs, now, signal: fingerprintSignal, stalled };
@@ -219,9 +220,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   };
 
   const discoveryController = new AbortController();
-  const discoverySignal = AbortSignal.any([signal, discoveryController.signal]);
-  // Every in-flight request, connect and sweep tick listens on these: dozens at once is the design, not a leak.
-  setMaxListeners(0, signal, fingerprintSignal, discoverySignal);
+  const discoverySignal = sharedSignal(signal, discoveryController.signal);
   let lastAnswerAt = now();
   const found = (observation: Observation): void => {
     lastAnswerAt = now();

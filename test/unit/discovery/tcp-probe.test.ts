@@ -57,6 +57,37 @@ describe('the TCP probe channel', () => {
     expect(most).toBeLessThanOrEqual(8);
   });
 
+  it('lets every connect in flight listen on its signal without a MaxListenersExceededWarning on stderr', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      let most = 0;
+      let listening = 0;
+      // As tcpConnect does: one abort listener per connect, removed when it settles.
+      const connect = (r: TcpConnectRequest): Promise<TcpConnectOutcome> =>
+        new Promise((resolve) => {
+          const settle = (): void => {
+            r.signal?.removeEventListener('abort', settle);
+            listening -= 1;
+            resolve('timeout');
+          };
+          r.signal?.addEventListener('abort', settle, { once: true });
+          listening += 1;
+          most = Math.max(most, listening);
+          setTimeout(settle, 20);
+        });
+      const targets = Array.from({ length: 64 }, (_, i) => `10.0.2.${i + 1}`);
+      const { ctx } = context(targets);
+      await createTcpProbeChannel({ connect, graceMs: 0, inFlight: 32 }).run(ctx);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(most).toBe(32);
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('stops when discovery ends', async () => {
     const controller = new AbortController();
     controller.abort();
