@@ -1,11 +1,13 @@
 /** Start bench/fleet-child.ts (on loopback or inside a network namespace) and read its counters. */
 import { join } from 'node:path';
-import { start, type Running } from './proc.js';
+import { procCpuMs, start, type Running } from './proc.js';
 import { repoRoot } from './paths.js';
 import type { FleetChildConfig, FleetChildReport } from '../fleet-child.js';
 
 export interface RunningFleet {
   process: Running;
+  /** The pid of every fleet process (one per part of a split fleet). */
+  pids: number[];
   addresses: string[];
   collectorPort: number;
   report(): Promise<FleetChildReport>;
@@ -30,6 +32,7 @@ export async function startFleetChild(config: FleetChildConfig, options: { names
   let reports = 0;
   return {
     process: child,
+    pids: [child.pid],
     addresses: info.addresses,
     collectorPort: info.collectorPort,
     async report() {
@@ -74,6 +77,7 @@ export async function startSplitFleet(config: FleetChildConfig & { addresses: st
   if (parts.length === 1) return parts[0]!;
   return {
     process: parts[0]!.process,
+    pids: parts.flatMap((part) => part.pids),
     addresses: parts.flatMap((part) => part.addresses),
     collectorPort: parts[0]!.collectorPort,
     async report() {
@@ -84,4 +88,15 @@ export async function startSplitFleet(config: FleetChildConfig & { addresses: st
       await Promise.all(parts.map((part) => part.stop()));
     },
   };
+}
+
+/** CPU time (user + system, ms) of every fleet process so far; null when one of them cannot be read. */
+export function fleetCpuMs(fleet: RunningFleet): number | null {
+  let total = 0;
+  for (const pid of fleet.pids) {
+    const cpu = procCpuMs(pid);
+    if (!cpu) return null;
+    total += cpu.userMs + cpu.systemMs;
+  }
+  return total;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanDocumentBuilder, type ScanDocument } from '../../src/output/json.js';
 import type { ScanEvent } from '../../src/model/events.js';
-import { start } from './proc.js';
+import { procCpuMs, start } from './proc.js';
 import { measurePreload, repoRoot } from './paths.js';
 import { snapshotCli } from './build.js';
 import { readRcvbufErrors, sampleUdpDrops, type SocketDrops } from './udp-drops.js';
@@ -18,6 +18,8 @@ export interface Measured {
   systemCpuMs: number;
   maxRssKb: number;
   uptimeMs: number;
+  /** The largest V8 heap the process committed (measure.mjs samples it every 100 ms); absent when read from /proc. */
+  peakHeapTotalKb?: number;
 }
 
 export interface CliScan {
@@ -48,11 +50,9 @@ export interface CliScan {
 /** CPU time and peak RSS of a live process from /proc (what measure.mjs would report at exit); null when it is gone. */
 function measureFromProc(pid: number, uptimeMs: number): Measured | null {
   try {
-    // utime and stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux); the command name may hold spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpu = procCpuMs(pid);
     const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return { exitCode: null, userCpuMs: Number(fields[11]) * 10, systemCpuMs: Number(fields[12]) * 10, maxRssKb: hwm ? Number(hwm[1]) : 0, uptimeMs };
+    return cpu ? { exitCode: null, userCpuMs: cpu.userMs, systemCpuMs: cpu.systemMs, maxRssKb: hwm ? Number(hwm[1]) : 0, uptimeMs } : null;
   } catch {
     return null;
   }

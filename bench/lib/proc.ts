@@ -4,6 +4,7 @@
  * namespace process outlives a run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Finished {
   code: number | null;
@@ -29,6 +30,18 @@ export interface Running {
   send(line: string): void;
   /** SIGTERM, then SIGKILL after graceMs. */
   stop(graceMs?: number): Promise<Finished>;
+}
+
+/** A live process's CPU time so far from /proc/<pid>/stat (Linux), in ms; null when it is gone or there is no /proc. */
+export function procCpuMs(pid: number): { userMs: number; systemMs: number } | null {
+  try {
+    // utime and stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux); the command name may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { userMs: Number(fields[11]) * 10, systemMs: Number(fields[12]) * 10 };
+  } catch {
+    return null;
+  }
 }
 
 const live = new Set<ChildProcess>();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { hostAddress } from '../../src/simulator/fleet.js';
 import { loadProfile } from '../../src/simulator/profile.js';
 import { createTestNetwork, type TestNetwork } from '../../test/support/netns.js';
-import { startFleetChild, startSplitFleet } from '../lib/fleet.js';
+import { fleetCpuMs, startFleetChild, startSplitFleet } from '../lib/fleet.js';
 import { runCliScan, type CliScan } from '../lib/oneknock-cli.js';
 import { run } from '../lib/proc.js';
 import { benchRoot, repoRoot } from '../lib/paths.js';
@@ -28,6 +28,8 @@ export interface ScanFigures extends Judged {
   userCpuMs: number | null;
   systemCpuMs: number | null;
   maxRssMb: number | null;
+  /** The largest V8 heap committed (total_heap_size), sampled every 100 ms. */
+  peakHeapMb?: number | null;
   discoveryFinishedMs: number | null;
   fingerprintFinishedMs: number | null;
   doneMs: number | null;
@@ -35,6 +37,8 @@ export interface ScanFigures extends Judged {
   warningsByCode: Record<string, number>;
   udpDrops: SocketDrops[];
   rcvbufErrorsDelta: number | null;
+  /** CPU time the fleet's processes used while this scan ran (unicast only; null when not measured). */
+  fleetCpuMs?: number | null;
 }
 
 export interface UnicastResult {
@@ -85,6 +89,7 @@ export function figures(rep: number, scan: CliScan, expected: ExpectedDevice[]):
     userCpuMs: scan.measured?.userCpuMs ?? null,
     systemCpuMs: scan.measured?.systemCpuMs ?? null,
     maxRssMb: scan.measured ? scan.measured.maxRssKb / 1024 : null,
+    peakHeapMb: scan.measured?.peakHeapTotalKb !== undefined ? scan.measured.peakHeapTotalKb / 1024 : null,
     discoveryFinishedMs: scan.discoveryFinishedMs,
     fingerprintFinishedMs: scan.fingerprintFinishedMs,
     doneMs: scan.doneMs,
@@ -111,8 +116,10 @@ export async function runUnicast(sizes: number[], reps: number, waitMs: number, 
       const args = ['scan', '--no-multicast', '--target', range, '--ndjson', '--wait', String(waitMs)];
       const runs: ScanFigures[] = [];
       for (let rep = 1; rep <= reps; rep++) {
+        const fleetBefore = fleetCpuMs(fleet);
         const scan = await runCliScan(args, { timeoutMs: waitMs + 60_000 });
-        runs.push(figures(rep, scan, expected));
+        const fleetAfter = fleetCpuMs(fleet);
+        runs.push({ ...figures(rep, scan, expected), fleetCpuMs: fleetBefore !== null && fleetAfter !== null ? fleetAfter - fleetBefore : null });
         const r = runs.at(-1)!;
         log(`unicast ${size}: rep ${rep}: found ${r.found}/${size}, fingerprinted ${r.fingerprinted}, fingerprint done at ${r.fingerprintFinishedMs} ms, wall ${Math.round(r.wallMs)} ms, cpu ${Math.round((r.userCpuMs ?? 0) + (r.systemCpuMs ?? 0))} ms, rss ${r.maxRssMb?.toFixed(1)} MB, drops ${r.udpDrops.reduce((t, d) => t + d.drops, 0)}`);
       }

@@ -1,6 +1,7 @@
 /** BENCHMARKS.md: the evidence for every missed target. */
 import type { BenchResults } from '../report.js';
-import { cpu, drops, mb, median, ms, s, skipped, table } from './format.js';
+import { costSteps, cpu, drops, mb, median, ms, s, skipped, table } from './format.js';
+import { SIZE_TARGETS } from './verdicts.js';
 import { neighbourCounter, onlinkOf } from './onlink-section.js';
 
 export function evidenceSection(results: BenchResults): string[] {
@@ -16,7 +17,7 @@ export function evidenceSection(results: BenchResults): string[] {
       const lost = (c: string): number => median(largest.runs.map((r) => (r.byChannel[c]?.expected ?? 0) - (r.byChannel[c]?.found ?? 0)));
       const lossy = channelNames.filter((c) => lost(c) > 0);
       const complete = channelNames.filter((c) => lost(c) === 0);
-      lines.push('### Devices not found in larger unicast sweeps: the scanner\'s UDP receive buffers overflow', '');
+      lines.push('### Devices not found in unicast sweeps', '');
       lines.push(
         table(
           ['devices', 'found (per rep)', 'datagrams dropped on the scanner\'s sockets (per rep)', 'worst socket: drops, peak queued bytes', 'Udp RcvbufErrors Δ (whole host, fleet included)', 'not heard, by channel (median)'],
@@ -43,10 +44,8 @@ export function evidenceSection(results: BenchResults): string[] {
         `A WS-Discovery ProbeMatch from the demo profiles is ${sizes.length ? `${Math.min(...sizes)}–${Math.max(...sizes)}` : '?'} bytes, and every target answers a probe sent to it at once. Loopback itself loses`,
         'nothing; every drop counted is a datagram the kernel discarded because the socket\'s buffer was full.',
         '',
-        'Why the buffer fills: the sweep sends a probe to every target in batches of 128 with no pacing (`SEND_BATCH` in `src/discovery/ws-discovery.ts`',
-        'and `src/discovery/udp-probe.ts`); all targets answer within milliseconds, into one socket per channel, with the default receive buffer, while',
-        'the same event loop parses answers and opens fingerprint connections. The single resend (after min(600 ms, wait/2), to targets still silent)',
-        'sends the same burst to the silent ones and overflows again.',
+        'The sweep\'s pacing, back-pressure and resends are in `src/discovery/sweep.ts`; the receive buffer a discovery socket asks for is in',
+        '`src/transport/udp.ts`.',
         '',
       );
       if (!skipped(results.whatIf)) {
@@ -74,35 +73,96 @@ export function evidenceSection(results: BenchResults): string[] {
           );
         }
       }
+    }
+    const wait = results.options.waitMs;
+    const unicast = results.unicast;
+    const late = SIZE_TARGETS.flatMap(([size, slack]) => {
+      const u = unicast.find((x) => x.devices === size);
+      return u && u.runs.some((r) => (r.fingerprintFinishedMs ?? Infinity) > wait + slack || r.fingerprinted < r.expected) ? [{ u, slack }] : [];
+    });
+    if (late.length > 0) {
+      any = true;
       lines.push(
-        '**Proposed fix (for the lead; src/ untouched):** (1) give discovery sockets a large receive buffer — an `UdpOpenOptions.recvBufferSize` in',
-        '`src/transport/udp.ts` passed to `dgram.createSocket({ type, recvBufferSize })` (Linux caps it at `rmem_max` and reports double);',
-        '(2) pace the unicast sweep (e.g. 64 probes per 10 ms) so answers arrive no faster than they are read, which does not depend on host tuning;',
-        '(3) resend to silent targets more than once within the wait. Note that once every device is found, fingerprinting 1000 devices takes longer',
-        '(see the what-if\'s "fingerprint phase done"), so the wait + 3 s target must be re-measured with the fix in place.',
+        '### Fingerprinting late: the scanner is CPU-bound',
+        '',
+        table(
+          ['devices', 'target', 'fingerprint phase done', 'scanner CPU / its wall', 'fleet CPU in the same time', 'both cores busy', 'scanner CPU per device', 'per device to meet the target on one core'],
+          late.map(({ u, slack }) => {
+            const c = median(u.runs.map(cpu));
+            const wall = median(u.runs.map((r) => r.wallMs));
+            const fleet = median(u.runs.map((r) => r.fleetCpuMs ?? NaN));
+            return [
+              `${u.devices}`,
+              s(wait + slack),
+              u.runs.map((r) => s(r.fingerprintFinishedMs)).join(', '),
+              `${s(c)} / ${s(wall)} (${((100 * c) / wall).toFixed(0)} % of one core)`,
+              Number.isNaN(fleet) ? 'not measured' : s(fleet),
+              Number.isNaN(fleet) ? '–' : `${(((c + fleet) / wall) * 100).toFixed(0)} % of one core (${results.machine.nproc} cores)`,
+              `${(c / u.devices).toFixed(2)} ms`,
+              `under ${((wait + slack) / u.devices).toFixed(2)} ms`,
+            ];
+          }),
+        ),
+        '',
+        'Medians over the reps; "both cores busy" is (scanner CPU + fleet CPU) / wall, so 200 % is both cores flat out. When the scanner\'s CPU is',
+        'close to its wall time it never waits on the network: the fingerprints wait for the event loop. Meeting the target on one core needs',
+        'the CPU per device in the last column (the whole wait included); the other way is fingerprinting on a second core, which the fleet uses here.',
+        'Where the scanner\'s CPU goes: [bench/README.md](bench/README.md#where-the-memory-goes) ("Where the CPU goes now").',
         '',
       );
     }
-    const slow = results.unicast.filter((u) => (u.devices === 250 && u.runs.some((r) => (r.fingerprintFinishedMs ?? Infinity) > u.waitMs + 1000)) || (u.devices === 1000 && u.runs.some((r) => (r.fingerprintFinishedMs ?? Infinity) > u.waitMs + 3000)));
-    if (slow.length > 0) {
-      any = true;
-      lines.push('### Fingerprinting late', '');
-      for (const u of slow) {
-        lines.push(`- ${u.devices} devices: fingerprint phase finished at ${u.runs.map((r) => s(r.fingerprintFinishedMs)).join(', ')}; discovery ended at ${u.runs.map((r) => s(r.discoveryFinishedMs)).join(', ')}; CPU ${u.runs.map((r) => `${ms(cpu(r))} ms`).join(', ')} (of wall ${u.runs.map((r) => s(r.wallMs)).join(', ')}).`);
-      }
-      lines.push('');
-    }
-    const heavy = results.unicast.filter((u) => u.devices >= 1000 && u.runs.some((r) => (r.maxRssMb ?? 0) >= 250));
+    const heavy = SIZE_TARGETS.flatMap(([size, , limit]) => {
+      const u = unicast.find((x) => x.devices === size);
+      return u && limit !== null && u.runs.some((r) => (r.maxRssMb ?? 0) >= limit) ? [{ u, limit }] : [];
+    });
     if (heavy.length > 0) {
       any = true;
-      lines.push('### Peak RSS over 250 MB', '', ...heavy.map((u) => `- ${u.devices}: ${u.runs.map((r) => mb(r.maxRssMb)).join(', ')}`), '');
+      lines.push('### Peak RSS over its target', '', ...heavy.map(({ u, limit }) => `- ${u.devices} devices (target ${limit} MB): ${u.runs.map((r) => mb(r.maxRssMb)).join(', ')}; V8 heap at most ${u.runs.map((r) => mb(r.peakHeapMb)).join(', ')}`), '');
+    }
+    const steps = unicast.length >= 3 ? costSteps(unicast) : null;
+    if (steps && !steps.flatOrFalling) {
+      any = true;
+      const risen = (values: number[]): number[] => values.flatMap((v, i) => (i > 0 && v > values[i - 1]! * 1.15 ? [i] : []));
+      const describe = (what: string, values: number[], unit: (v: number) => string): string[] =>
+        risen(values).map((i) => {
+          const a = unicast[i]!;
+          const b = unicast[i + 1]!;
+          return `- ${what}: ${unicast[i - 1]!.devices} → ${a.devices} ${unit(values[i - 1]!)} per added device, ${a.devices} → ${b.devices} ${unit(values[i]!)}.`;
+        });
+      lines.push(
+        '### Cost per added device: a step rises',
+        '',
+        ...describe('CPU', steps.cpuMs, (v) => `${v.toFixed(2)} ms`),
+        ...describe('Peak RSS', steps.rssMb, (v) => `${(v * 1024).toFixed(1)} KB`),
+        '',
+        table(
+          ['devices', 'peak RSS per rep', 'spread over reps', 'V8 heap committed at most (median)', 'RSS outside the V8 heap (median)', 'CPU per rep'],
+          unicast.map((u) => {
+            const rss = u.runs.map((r) => r.maxRssMb ?? NaN);
+            const heap = median(u.runs.map((r) => r.peakHeapMb ?? NaN));
+            return [
+              `${u.devices}`,
+              rss.map((v) => mb(v)).join(', '),
+              mb(Math.max(...rss) - Math.min(...rss)),
+              mb(heap),
+              mb(median(rss) - heap),
+              u.runs.map((r) => `${ms(cpu(r))} ms`).join(', '),
+            ];
+          }),
+        ),
+        '',
+        'A step is "rising" when it is more than 15 % above the step before. Peak RSS is one sample per run (the high-water mark), and at the small',
+        'sizes a step of a few MB is within the spread between reps; the V8 heap column shows how much of a rise is the heap V8 chose to commit',
+        '(it grows its young generation and old space with the allocation rate, not only with what is alive).',
+        '',
+      );
     }
   }
   if (!skipped(results.multicast) && results.multicast.oneknock.some((r) => r.found < r.expected)) {
     any = true;
     const m = results.multicast;
     lines.push(
-      '### A device missed by multicast, too: same overflow, and no second probe',
+      '### Devices missed by multicast',
       '',
       table(
         ['rep', 'found', 'missing', 'not heard, by channel', 'datagrams dropped on the scanner\'s sockets (worst: drops, peak queued bytes)', 'Udp RcvbufErrors Δ (scanner namespace only)'],
@@ -119,25 +179,26 @@ export function evidenceSection(results: BenchResults): string[] {
         }),
       ),
       '',
-      `${m.devices} devices answer one multicast Probe within ${m.maxAnswerDelayMs} ms, so about ${m.wsDiscoveryDevices} ProbeMatches arrive in half a second on one socket; when the`,
-      'event loop is busy (the fleet shares the two CPUs) the default receive buffer fills and the kernel drops the rest. The scanner namespace holds',
-      'only the scanner, so its RcvbufErrors are the scanner\'s own. Multicast sends a single Probe per interface and never repeats it, so a dropped',
-      'answer is a device lost for the run. The same fix applies (a larger SO_RCVBUF); repeating the multicast Probe once (WS-Discovery\'s',
-      'MULTICAST_UDP_REPEAT), with answers deduplicated by endpoint, would also recover a lost answer — but doubles the burst, so only with the larger buffer.',
+      `${m.devices} devices answer one multicast Probe within ${m.maxAnswerDelayMs} ms, so about ${m.wsDiscoveryDevices} ProbeMatches arrive within that time on one socket.`,
+      'The scanner namespace holds only the scanner, so its RcvbufErrors are the scanner\'s own.',
       '',
     );
   }
   if (!skipped(results.multicast)) {
-    any = true;
-    lines.push(
-      '### Multicast: the scan waits out the whole window after the last answer',
-      '',
-      'There is no adaptive early finish: each channel (`wsDiscoveryChannel.run` and the others) `await delay(context.waitMs)` after probing, and',
-      'the scan waits for every channel. Proposed fix: end discovery once no new answer has arrived for a quiet period after APP_MAX_DELAY (for',
-      'example 700 ms of silence once 500 ms have passed since the last probe), keeping `--wait` as the upper bound; on this fleet discovery would end',
-      'about 0.7 s after the last answer instead of at --wait. (Fingerprinting already overlaps discovery, so it would finish then too.)',
-      '',
-    );
+    const m = results.multicast;
+    const settled = m.oneknockSettle ?? [];
+    const sLast = median(settled.map((r) => r.lastAnswerMs ?? NaN));
+    const sDone = median(settled.map((r) => r.discoveryFinishedMs ?? NaN));
+    if (settled.length === 0 || settled.some((r) => r.found < r.expected) || !(sDone - sLast <= m.settleMs + 300)) {
+      any = true;
+      lines.push(
+        `### Multicast: discovery with --settle ${m.settleMs} did not end soon after the last answer, or missed a device`,
+        '',
+        `Per rep: ${settled.map((r) => `found ${r.found}/${r.expected}, last answer ${s(r.lastAnswerMs)}, discovery ended ${s(r.discoveryFinishedMs)}`).join('; ') || 'no run'}.`,
+        `The early finish ends discovery once no answer has come for the settle time (src/scan/run-scan.ts); a later end means answers kept coming.`,
+        '',
+      );
+    }
   }
   const o = onlinkOf(results);
   if (!skipped(o) && o.oneknock.some((r) => !r.scan || r.scan.found < r.scan.expected)) {

@@ -11,18 +11,19 @@ export function unicastSection(results: BenchResults, charts: Map<string, string
   lines.push(
     `The fleet runs in processes of its own, 2,500 devices each (\`bench/fleet-child.ts\`, N devices on 127.90.x.y, each with its own HTTP port, WS-Discovery, SADP, DHIP and SSDP`,
     'responders as its profile says; profiles cycle through the 9 demo profiles, as `oneknock simulate --count N --subnet 127.90.0 --http-port 0` does).',
-    'Both share this machine\'s two cores with the scanner: at 10,000 devices the scanner uses one core fully and the fleet the other. Where the',
+    'Both share this machine\'s two cores with the scanner; "fleet CPU" is what the fleet\'s processes used while the scan ran (from /proc). Where the',
     'scanner\'s memory goes at 10,000 devices (heap snapshot and allocation profile, measured by hand): [bench/README.md](bench/README.md#where-the-memory-goes).',
     'The scanner is the CLI compiled from the current src/ with tsconfig.build.json (into bench/.build — the JavaScript `npm run build` puts in dist/),',
-    'run as a user runs it, with `bench/lib/measure.mjs` preloaded to report its own `process.cpuUsage()` and peak RSS (`getrusage` maxRSS) at exit;',
-    'CPU includes Node start-up and module loading. Times are from the CLI\'s',
+    'run as a user runs it, with `bench/lib/measure.mjs` preloaded to report its own `process.cpuUsage()` and peak RSS (`getrusage` maxRSS) at exit,',
+    'and the largest V8 heap it committed ("of it V8 heap": `v8.getHeapStatistics().total_heap_size`, sampled every 100 ms — live objects and the',
+    'garbage not yet collected; the rest of the RSS is Node itself, loaded code, native buffers and sockets). CPU includes Node start-up and module loading. Times are from the CLI\'s',
     `own NDJSON \`phase\` events, measured from "discovery started". ${results.options.reps} repetitions per size against the same fleet; the table shows the median, the`,
     'per-rep values are in brackets. "Found" = a device record lists the device\'s address; "fingerprinted" = its model is the simulated model.',
     '',
   );
   lines.push(
     table(
-      ['devices', 'addresses swept', 'found', 'fingerprinted', 'fingerprint phase done', 'vs --wait', 'process wall', 'CPU (user+sys)', 'CPU / device', 'peak RSS', 'RSS / device', 'UDP datagrams dropped (scanner sockets)'],
+      ['devices', 'addresses swept', 'found', 'fingerprinted', 'fingerprint phase done', 'vs --wait', 'process wall', 'CPU (user+sys)', 'CPU / device', 'fleet CPU', 'peak RSS', 'of it V8 heap', 'RSS / device', 'UDP datagrams dropped (scanner sockets)'],
       runs.map((u) => {
         const r = u.runs;
         const fp = median(r.map((x) => x.fingerprintFinishedMs ?? NaN));
@@ -37,7 +38,9 @@ export function unicastSection(results: BenchResults, charts: Map<string, string
           `${s(median(r.map((x) => x.wallMs)))}`,
           `${ms(c)} ms [${r.map((x) => ms(cpu(x))).join(', ')}]`,
           `${(c / u.devices).toFixed(2)} ms`,
+          `${ms(median(r.map((x) => x.fleetCpuMs ?? NaN)))} ms`,
           `${mb(median(r.map((x) => x.maxRssMb ?? NaN)))} [${r.map((x) => mb(x.maxRssMb)).join(', ')}]`,
+          `${mb(median(r.map((x) => x.peakHeapMb ?? NaN)))}`,
           `${((median(r.map((x) => x.maxRssMb ?? NaN)) * 1024) / u.devices).toFixed(1)} KB`,
           `${median(r.map(drops))} [${r.map(drops).join(', ')}]`,
         ];

@@ -3,6 +3,13 @@ import type { BenchResults } from '../report.js';
 import { costSteps, list, mb, median, s, skipped } from './format.js';
 import { neighbourCounter, onlinkOf } from './onlink-section.js';
 
+/** The sized unicast targets: devices, slack after --wait for the fingerprint phase, peak RSS limit (MB) or null. */
+export const SIZE_TARGETS = [
+  [250, 1000, null],
+  [1000, 3000, 250],
+  [10_000, 10_000, 400],
+] as const;
+
 interface Verdict {
   target: string;
   measured: string;
@@ -23,7 +30,7 @@ export function verdicts(results: BenchResults): Verdict[] {
       met = met && m.oneknock.every((r) => r.found === r.expected);
     }
     out.push({ target: 'All devices found, in every case', measured, met });
-    for (const [size, slack, rss] of [[250, 1000, null], [1000, 3000, 250], [10_000, 10_000, 400]] as const) {
+    for (const [size, slack, rss] of SIZE_TARGETS) {
       const u = results.unicast.find((x) => x.devices === size);
       if (!u) continue;
       const done = u.runs.map((r) => r.fingerprintFinishedMs ?? Infinity);
