@@ -4,6 +4,7 @@
 // a TypeScript loader in the measured process would add its own memory to the figures.
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { setInterval } from 'node:timers';
 import process from 'node:process';
 import { getHeapStatistics } from 'node:v8';
 
