@@ -83,10 +83,10 @@ export function evidenceSection(results: BenchResults): string[] {
     if (late.length > 0) {
       any = true;
       lines.push(
-        '### Fingerprinting late: the scanner is CPU-bound',
+        '### Fingerprinting late',
         '',
         table(
-          ['devices', 'target', 'fingerprint phase done', 'scanner CPU / its wall', 'fleet CPU in the same time', 'both cores busy', 'scanner CPU per device', 'per device to meet the target on one core'],
+          ['devices', 'target', 'fingerprint phase done', 'scanner CPU / its wall', 'fleet CPU in the same time', 'cores in use (scanner + fleet)', 'scanner CPU per device', 'per device to meet the target on one core'],
           late.map(({ u, slack }) => {
             const c = median(u.runs.map(cpu));
             const wall = median(u.runs.map((r) => r.wallMs));
@@ -97,16 +97,23 @@ export function evidenceSection(results: BenchResults): string[] {
               u.runs.map((r) => s(r.fingerprintFinishedMs)).join(', '),
               `${s(c)} / ${s(wall)} (${((100 * c) / wall).toFixed(0)} % of one core)`,
               Number.isNaN(fleet) ? 'not measured' : s(fleet),
-              Number.isNaN(fleet) ? '–' : `${(((c + fleet) / wall) * 100).toFixed(0)} % of one core (${results.machine.nproc} cores)`,
+              Number.isNaN(fleet) ? '–' : `${((c + fleet) / wall).toFixed(2)} of ${results.machine.nproc}`,
               `${(c / u.devices).toFixed(2)} ms`,
               `under ${((wait + slack) / u.devices).toFixed(2)} ms`,
             ];
           }),
         ),
         '',
-        'Medians over the reps; "both cores busy" is (scanner CPU + fleet CPU) / wall, so 200 % is both cores flat out. When the scanner\'s CPU is',
-        'close to its wall time it never waits on the network: the fingerprints wait for the event loop. Meeting the target on one core needs',
-        'the CPU per device in the last column (the whole wait included); the other way is fingerprinting on a second core, which the fleet uses here.',
+        'Medians over the reps; "cores in use" is (scanner CPU + fleet CPU) / wall. When the scanner\'s',
+        'CPU is close to its wall time it never waits on the network: the fingerprints wait for its one event loop. Meeting the target on one core',
+        'needs the CPU per device in the last column (the whole wait included); otherwise the work has to be spread over more cores. The scanner',
+        `runs on one core; what the ${results.machine.nproc} cores had left over is ${late
+          .map(({ u }) => {
+            const wall = median(u.runs.map((r) => r.wallMs));
+            const used = median(u.runs.map(cpu)) + median(u.runs.map((r) => r.fleetCpuMs ?? NaN));
+            return `${(results.machine.nproc - used / wall).toFixed(2)} of a core at ${u.devices} devices`;
+          })
+          .join(', ')}.`,
         'Where the scanner\'s CPU goes: [bench/README.md](bench/README.md#where-the-memory-goes) ("Where the CPU goes now").',
         '',
       );
