@@ -86,7 +86,7 @@ export function evidenceSection(results: BenchResults): string[] {
         '### Fingerprinting late',
         '',
         table(
-          ['devices', 'target', 'fingerprint phase done', 'scanner CPU / its wall', 'fleet CPU in the same time', 'cores in use (scanner + fleet)', 'scanner CPU per device', 'per device to meet the target on one core'],
+          ['devices', 'target', 'fingerprint phase done', 'last answer heard', 'discovery ended', 'scanner CPU / its wall', 'fleet CPU in the same time', 'cores in use (scanner + fleet)', 'scanner CPU per device', 'per device to meet the target on one core'],
           late.map(({ u, slack }) => {
             const c = median(u.runs.map(cpu));
             const wall = median(u.runs.map((r) => r.wallMs));
@@ -95,6 +95,8 @@ export function evidenceSection(results: BenchResults): string[] {
               `${u.devices}`,
               s(wait + slack),
               u.runs.map((r) => s(r.fingerprintFinishedMs)).join(', '),
+              u.runs.map((r) => s(r.lastAnswerMs)).join(', '),
+              u.runs.map((r) => s(r.discoveryFinishedMs)).join(', '),
               `${s(c)} / ${s(wall)} (${((100 * c) / wall).toFixed(0)} % of one core)`,
               Number.isNaN(fleet) ? 'not measured' : s(fleet),
               Number.isNaN(fleet) ? '–' : `${((c + fleet) / wall).toFixed(2)} of ${results.machine.nproc}`,
@@ -104,7 +106,10 @@ export function evidenceSection(results: BenchResults): string[] {
           }),
         ),
         '',
-        'Medians over the reps; "cores in use" is (scanner CPU + fleet CPU) / wall. When the scanner\'s',
+        'A unicast sweep listens for --wait after its last batch, and the fingerprint phase ends with discovery; the sweep sends no new batch while',
+        'its event loop runs more than 50 ms late or more than 4 × --concurrency heard devices wait for their fingerprint. So when fingerprinting cannot keep up, the last batch goes out late',
+        '(the "last answer heard" column) and the phase ends about --wait after it: the time is set by how fast devices are fingerprinted.',
+        'CPU and cores are medians over the reps; "cores in use" is (scanner CPU + fleet CPU) / wall. When the scanner\'s',
         'CPU is close to its wall time it never waits on the network: the fingerprints wait for its one event loop. Meeting the target on one core',
         'needs the CPU per device in the last column (the whole wait included); otherwise the work has to be spread over more cores. The scanner',
         `runs on one core; what the ${results.machine.nproc} cores had left over is ${late
