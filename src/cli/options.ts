@@ -45,7 +45,7 @@ export function addScanOptions(command: Command): Command {
   return command
     .option('--json', 'print one JSON document on stdout when done')
     .option('--ndjson', 'print one JSON event per line as things happen')
-    .option('--wait <ms>', 'how long to listen for discovery answers', '3000')
+    .option('--wait <ms>', 'how long to listen for discovery answers (with --target: after the last address is probed)', '3000')
     .option('--settle <ms>', 'finish discovery early once no new answer has arrived for this long after the last address was probed (devices answer within 500 ms)')
     .option('--rate <n>', 'new --target addresses probed per second at most (default 4000); on-link ones are also paced to fit the neighbour table')
     .option('--target <spec>', 'also probe these hosts by unicast: IPv4, IPv6, a.b.c.d-a.b.c.e, or CIDR (/16 or smaller); repeatable', collect, [])
