@@ -3,9 +3,9 @@
  * (docs/ARCHITECTURE.md §1). Fingerprinting starts as soon as a device is heard, so it overlaps the discovery wait.
  */
 import { randomUUID } from 'node:crypto';
-import { sharedSignal } from '../util/signals.js';
 import { openUdpSocket, type UdpSocketFactory } from '../transport/udp.js';
 import { createHttpTransport, type HttpTransport } from '../transport/http.js';
+import { sharedSignal } from '../util/signals.js';
 import { DeviceRegistry, addEvidence, type DeviceRecord, type Observation } from './registry.js';
 import { snapshotDevice } from '../model/record.js';
 import type { ScanEvent } from '../model/events.js';
@@ -102,7 +102,7 @@ async function main(options: ScanOptions, queue: AsyncQueue<ScanEvent>): Promise
   const startedAt = iso();
   const controller = new AbortController();
   // Every in-flight request, connect and sweep tick listens on the scan's signals (sharedSignal).
-  const signal = options.signal ? sharedSignal(options.signal, controller.signal) : sharedSignal(controller.signal);
+  const signal = sharedSignal(...(options.signal ? [options.signal] : []), controller.signal);
   const registry = new DeviceRegistry();
   const http = (options.createHttp ?? createHttpTransport)();
   const limiter = new Limiter(Math.max(1, options.concurrency));

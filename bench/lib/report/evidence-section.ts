@@ -116,7 +116,7 @@ export function evidenceSection(results: BenchResults): string[] {
           .map(({ u }) => {
             const wall = median(u.runs.map((r) => r.wallMs));
             const used = median(u.runs.map(cpu)) + median(u.runs.map((r) => r.fleetCpuMs ?? NaN));
-            return `${(results.machine.nproc - used / wall).toFixed(2)} of a core at ${u.devices} devices`;
+            return Number.isNaN(used) ? `not measured at ${u.devices} devices` : `${(results.machine.nproc - used / wall).toFixed(2)} of a core at ${u.devices} devices`;
           })
           .join(', ')}.`,
         'Where the scanner\'s CPU goes: [bench/README.md](bench/README.md#where-the-memory-goes) ("Where the CPU goes now").',

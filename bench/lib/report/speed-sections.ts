@@ -38,7 +38,7 @@ export function unicastSection(results: BenchResults, charts: Map<string, string
           `${s(median(r.map((x) => x.wallMs)))}`,
           `${ms(c)} ms [${r.map((x) => ms(cpu(x))).join(', ')}]`,
           `${(c / u.devices).toFixed(2)} ms`,
-          `${ms(median(r.map((x) => x.fleetCpuMs ?? NaN)))} ms`,
+          Number.isNaN(median(r.map((x) => x.fleetCpuMs ?? NaN))) ? '–' : `${ms(median(r.map((x) => x.fleetCpuMs ?? NaN)))} ms`,
           `${mb(median(r.map((x) => x.maxRssMb ?? NaN)))} [${r.map((x) => mb(x.maxRssMb)).join(', ')}]`,
           `${mb(median(r.map((x) => x.peakHeapMb ?? NaN)))}`,
           `${((median(r.map((x) => x.maxRssMb ?? NaN)) * 1024) / u.devices).toFixed(1)} KB`,
